@@ -1,0 +1,166 @@
+// Turns what a chat model really returns into the text to insert at the cursor: it cuts tags,
+// markdown fences and prose, removes what repeats the code before the cursor or overlaps the
+// code after it, keeps one line or one block, and returns undefined when nothing useful is left.
+import { CLOSE_TAG, CURSOR, OPEN_TAG } from './prompt';
+
+export interface CleanContext {
+  prefix: string;
+  suffix: string;
+  multiline: boolean;
+}
+
+const PROSE_LINE = /^(?:here(?:'s| is| are)|sure|certainly|of course|okay|ok[,.]|the (?:completion|code|missing)|this (?:completes|code)|to complete|i (?:would|will|'ll)|you can)\b.*$/i;
+
+export function cleanCompletion(raw: string, context: CleanContext): string | undefined {
+  let text = extractTagged(raw);
+  text = stripFences(text);
+  text = stripProse(text);
+  text = text.split(CURSOR).join('');
+  if (text.trim() === '') return undefined;
+
+  const linePrefix = context.prefix.slice(context.prefix.lastIndexOf('\n') + 1);
+  text = removePrefixRepeat(text, context.prefix, linePrefix);
+  if (linePrefix.trim() !== '' && !context.multiline) text = text.replace(/^\n+/, '');
+  text = context.multiline ? keepBlock(text, linePrefix) : text.split('\n', 1)[0];
+  text = removeSuffixOverlap(text, context.suffix);
+  text = text.replace(/[ \t]+$/gm, '').replace(/\n+$/, '');
+  if (linePrefix.trim() === '' && /^\s+/.test(text) && /^\s+$/.test(linePrefix)) {
+    // The cursor already sits after the line's indentation: do not indent twice.
+    text = text.startsWith(linePrefix) ? text.slice(linePrefix.length) : text.replace(/^[ \t]+/, '');
+  }
+  if (text.trim() === '') return undefined;
+  if (repeatsNeighbours(text, context)) return undefined;
+  return text;
+}
+
+/** Text inside <COMPLETION> tags when the model used them (the stop sequence may eat the close tag). */
+function extractTagged(raw: string): string {
+  const open = raw.indexOf(OPEN_TAG);
+  if (open === -1) return raw.split(CLOSE_TAG).join('');
+  const start = open + OPEN_TAG.length;
+  const close = raw.indexOf(CLOSE_TAG, start);
+  return raw.slice(start, close === -1 ? undefined : close);
+}
+
+/** The body of the first fenced block, if the answer has one. */
+function stripFences(text: string): string {
+  const fence = /```[^\n`]*\n([\s\S]*?)(?:\n?```|$)/.exec(text);
+  if (!fence) return text.replace(/^`([^`\n]+)`$/, '$1');
+  return fence[1];
+}
+
+function stripProse(text: string): string {
+  const lines = text.split('\n');
+  while (lines.length > 1 && (PROSE_LINE.test(lines[0].trim()) || (lines[0].trim().endsWith(':') && looksLikeProse(lines[0])))) {
+    lines.shift();
+    while (lines.length > 1 && lines[0].trim() === '') lines.shift();
+  }
+  while (lines.length > 1 && PROSE_LINE.test(lines[lines.length - 1].trim())) lines.pop();
+  return lines.join('\n');
+}
+
+function looksLikeProse(line: string): boolean {
+  const words = line.trim().split(/\s+/);
+  return words.length >= 3 && !/[;{}()=<>[\]]/.test(line);
+}
+
+/** Cuts what the model repeated from before the cursor: whole lines, or the start of the current line or word. */
+function removePrefixRepeat(text: string, prefix: string, linePrefix: string): string {
+  // Whole lines repeated from the end of the prefix (e.g. the function header again).
+  const prefixLines = prefix.split('\n');
+  const textLines = text.split('\n');
+  for (let n = Math.min(8, prefixLines.length - 1, textLines.length - 1); n >= 1; n--) {
+    const tail = prefixLines.slice(prefixLines.length - 1 - n, prefixLines.length - 1).map((l) => l.trim());
+    const head = textLines.slice(0, n).map((l) => l.trim());
+    if (tail.join('\n') === head.join('\n') && tail.join('').length > 0) {
+      const rest = textLines.slice(n).join('\n');
+      return removePrefixRepeat(rest, prefix, linePrefix);
+    }
+  }
+  const trimmedLine = linePrefix.trimStart();
+  if (trimmedLine && text.trimStart().startsWith(trimmedLine)) return text.trimStart().slice(trimmedLine.length);
+  // A partly typed word repeated in full: "fo" + "foo(1)" -> "o(1)".
+  for (let k = Math.min(linePrefix.length, text.length); k >= 1; k--) {
+    const overlap = text.slice(0, k);
+    if (!linePrefix.endsWith(overlap)) continue;
+    const before = linePrefix.charAt(linePrefix.length - k - 1);
+    if (/\w/.test(overlap.charAt(0)) && (before === '' || /\W/.test(before))) return text.slice(k);
+  }
+  return text;
+}
+
+/**
+ * Keeps one block: when the completion opens brackets, stop where they close again; otherwise stop
+ * at the first line indented less than the cursor's line (the model went past the block's end).
+ */
+function keepBlock(text: string, linePrefix: string): string {
+  const baseIndent = indentOf(linePrefix);
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  let depth = 0;
+  let opened = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (i > 0 && line.trim() !== '' && indentOf(line) < baseIndent && !opened) break;
+    kept.push(line);
+    for (const char of stripStrings(line)) {
+      if ('{(['.includes(char)) {
+        depth++;
+        opened = true;
+      } else if ('})]'.includes(char)) depth--;
+    }
+    if (opened && depth <= 0) break;
+    if (depth < 0) break;
+  }
+  return kept.join('\n');
+}
+
+function stripStrings(line: string): string {
+  return line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '').replace(/\/\/.*$|#.*$/, '');
+}
+
+function indentOf(line: string): number {
+  return /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
+}
+
+/** Removes the end of the completion that the code after the cursor already has ("a + b)" before ")"). */
+function removeSuffixOverlap(text: string, suffix: string): string {
+  const lineSuffix = suffix.split('\n', 1)[0];
+  if (lineSuffix.trim() !== '') {
+    for (let k = Math.min(lineSuffix.length, text.length); k >= 1; k--) {
+      const head = lineSuffix.slice(0, k).trimEnd();
+      if (head && text.trimEnd().endsWith(head)) return text.trimEnd().slice(0, text.trimEnd().length - head.length);
+    }
+  }
+  // Trailing lines equal to the lines right after the cursor (a closing brace that is already there).
+  const nextLines = suffix.split('\n').slice(lineSuffix.trim() === '' ? 1 : 0).filter((l) => l.trim() !== '');
+  const lines = text.split('\n');
+  for (let n = Math.min(lines.length - 1, nextLines.length); n >= 1; n--) {
+    const tail = lines.slice(lines.length - n).map((l) => l.trim());
+    if (tail.every((line, i) => line === nextLines[i].trim())) return lines.slice(0, lines.length - n).join('\n');
+  }
+  return text;
+}
+
+/** A suggestion that only repeats the line above or the lines below helps nobody. */
+function repeatsNeighbours(text: string, context: CleanContext): boolean {
+  const lines = context.prefix.split('\n');
+  const lineAbove = (lines.length >= 2 ? lines[lines.length - 2] : '').trim();
+  const linePrefix = lines[lines.length - 1];
+  const first = (linePrefix + text.split('\n', 1)[0]).trim();
+  if (lineAbove.length > 3 && first === lineAbove) return true;
+  const below = context.suffix.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.trim());
+  const ours = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (ours.length === 0 || below.length < ours.length) return false;
+  return ours.every((line, i) => line === below[i]) && ours.join('').length > 3;
+}
+
+/** For streaming: a single-line answer is complete once a line of code (not prose or a fence) has ended. */
+export function singleLineComplete(raw: string): boolean {
+  if (raw.includes(CLOSE_TAG)) return true;
+  const finishedLines = extractTagged(raw).split('\n').slice(0, -1);
+  return finishedLines.some((line) => {
+    const trimmed = line.trim();
+    return trimmed !== '' && !trimmed.startsWith('```') && !PROSE_LINE.test(trimmed) && !(trimmed.endsWith(':') && looksLikeProse(trimmed));
+  });
+}

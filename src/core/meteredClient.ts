@@ -1,0 +1,137 @@
+// Every request of every feature goes through here, so none escapes the meter or the ledger:
+// the prompt is counted before sending, the cost is estimated live while it streams, and exactly
+// one ledger record is written at the end: exact when the API reported usage, else estimated.
+import { budgetStatus, type BudgetSettings, type BudgetStatus } from './cost/budget';
+import { RequestCostEstimator } from './cost/estimate';
+import type { Feature, Ledger, LedgerRecord, Outcome } from './cost/ledger';
+import { contextWindow, costOf, type PriceBook, type TokenUsage } from './cost/pricing';
+import { countChatTokens } from './cost/tokenCount';
+import type { CostMeter } from './costMeter';
+import type { PennyError } from './errors';
+import type { ChatRequest, ChatResult, OpenAIClient } from './openaiClient';
+
+export interface MeteredResult extends ChatResult {
+  record?: LedgerRecord;
+  /** The prompt as counted before sending. */
+  promptTokensEstimate: number;
+}
+
+export interface MeteredClientDeps {
+  /** The client for the current settings and key, or the error that explains why there is none. */
+  client(): Promise<OpenAIClient | PennyError>;
+  priceBook(): PriceBook;
+  budget(): BudgetSettings;
+  ledger: Ledger;
+  meter: CostMeter;
+  now?: () => Date;
+  onLedgerError?: (message: string) => void;
+}
+
+export interface RunOptions {
+  /** Live cost of this request as it streams (usd null: price unknown). */
+  onCost?: (usd: number | null, usage: TokenUsage, exact: boolean) => void;
+  /** One request past an enforced budget, after the user said so. */
+  allowOverBudget?: boolean;
+}
+
+export class MeteredClient {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: MeteredClientDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async budgetStatus(): Promise<BudgetStatus> {
+    const [today, month] = await Promise.all([this.deps.ledger.todayTotal(), this.deps.ledger.monthTotal()]);
+    return budgetStatus(today, month, this.deps.budget());
+  }
+
+  async run(feature: Feature, request: ChatRequest, options: RunOptions = {}): Promise<MeteredResult> {
+    const promptTokensEstimate = countChatTokens(request.messages);
+    const window = contextWindow(request.model);
+    const refused = (error: PennyError): MeteredResult => ({
+      text: '',
+      model: request.model,
+      serviceTier: 'default',
+      outcome: 'error',
+      sent: false,
+      error,
+      latencyMs: 0,
+      promptTokensEstimate,
+    });
+
+    if (window !== undefined && promptTokensEstimate + (request.maxTokens ?? 0) > window) {
+      return refused({
+        kind: 'contextLength',
+        message: `The prompt is ${promptTokensEstimate.toLocaleString('en-US')} tokens; ${request.model} takes at most ${window.toLocaleString('en-US')}. Send less context.`,
+        retryable: false,
+        actions: [],
+      });
+    }
+    if (!options.allowOverBudget) {
+      const budget = await this.budgetStatus();
+      if (budget.blocked) {
+        return refused({
+          kind: 'budget',
+          message: `${budget.message ?? 'Budget reached'}. Penny sent nothing.`,
+          retryable: false,
+          actions: ['allowOnce', 'raiseBudget'],
+        });
+      }
+    }
+    const client = await this.deps.client();
+    if (!('streamChat' in client)) return refused(client);
+
+    const price = this.deps.priceBook().lookup(request.model);
+    const estimator = new RequestCostEstimator(promptTokensEstimate, price);
+    const startedAt = this.now();
+    const initial = estimator.current();
+    const liveId = this.deps.meter.begin(feature, request.model, initial.usd, promptTokensEstimate);
+    options.onCost?.(initial.usd, initial.usage, false);
+
+    const result = await client.streamChat({
+      ...request,
+      promptTokens: promptTokensEstimate,
+      contextWindow: window,
+      onDelta: (text) => {
+        estimator.addCompletionText(text);
+        const live = estimator.current();
+        this.deps.meter.update(liveId, live.usd, estimator.completionTokens);
+        options.onCost?.(live.usd, live.usage, false);
+        request.onDelta?.(text);
+      },
+    });
+
+    const record = this.recordFor(feature, startedAt, result, estimator);
+    if (record.exact && result.usage) options.onCost?.(record.costUsd, result.usage, true);
+    this.deps.meter.finish(liveId, record);
+    try {
+      await this.deps.ledger.append(record);
+    } catch (error) {
+      this.deps.onLedgerError?.(`Could not write the cost ledger: ${(error as Error).message}`);
+    }
+    return { ...result, record, promptTokensEstimate };
+  }
+
+  private recordFor(feature: Feature, startedAt: Date, result: ChatResult, estimator: RequestCostEstimator): LedgerRecord {
+    const base = {
+      time: startedAt.toISOString(),
+      feature,
+      model: result.model,
+      tier: result.serviceTier,
+      latencyMs: result.latencyMs,
+      outcome: result.outcome as Outcome,
+    };
+    if (result.usage) {
+      const price = this.deps.priceBook().lookup(result.model, result.serviceTier);
+      return { ...base, ...result.usage, costUsd: price ? costOf(result.usage, price) : null, exact: true };
+    }
+    if (!result.sent || (result.outcome === 'error' && result.error?.status !== undefined)) {
+      // Refused before generating (an HTTP error) or never sent: nothing was billed.
+      return { ...base, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, exact: true };
+    }
+    // Sent but no usage (cancelled, cut, stalled): it was billed; record our estimate as such.
+    const estimate = estimator.current();
+    return { ...base, ...estimate.usage, costUsd: estimate.usd, exact: false };
+  }
+}

@@ -1,0 +1,251 @@
+// The one owner of the `openai` SDK. Every request streams with usage, carries an AbortSignal,
+// is watched by an idle timer (the SDK's timeout does not cover a stream's body), and is retried
+// only before its stream starts, honouring retry-after and never for insufficient_quota.
+import OpenAI from 'openai';
+import { classifyError, redactSecrets, type ErrorContext, type PennyError } from './errors';
+import type { TokenUsage } from './cost/pricing';
+
+export interface ChatMessageParam {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessageParam[];
+  maxTokens?: number;
+  temperature?: number;
+  stop?: string[];
+  signal?: AbortSignal;
+  /** Called with each piece of streamed text. */
+  onDelta?: (text: string) => void;
+  /** Lets a caller end the stream early once it has what it needs (e.g. a complete line). */
+  isEnough?: (textSoFar: string) => boolean;
+  /** Named in error messages, e.g. `penny.chatModel`. */
+  modelSetting: string;
+  /** Counted before sending; quoted in a context-length error. */
+  promptTokens?: number;
+  contextWindow?: number;
+}
+
+export type ChatOutcome = 'ok' | 'length' | 'cancelled' | 'cut' | 'stalled' | 'error';
+
+export interface ChatResult {
+  text: string;
+  /** The model the API resolved (e.g. gpt-4o-mini-2024-07-18), else the requested one. */
+  model: string;
+  serviceTier: string;
+  /** Exactly as reported by the API; undefined when the usage chunk never came. */
+  usage?: TokenUsage;
+  outcome: ChatOutcome;
+  /** Whether the request reached the server and may have been billed. */
+  sent: boolean;
+  error?: PennyError;
+  latencyMs: number;
+  firstTokenMs?: number;
+}
+
+export interface RetryNotice {
+  attempt: number;
+  delayMs: number;
+  error: PennyError;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** A stream that sends nothing for this long is cut and reported as stalled. */
+  idleTimeoutMs?: number;
+  /** Time allowed for the response headers. */
+  timeoutMs?: number;
+  maxRetries?: number;
+  onRetry?: (notice: RetryNotice) => void;
+  fetch?: typeof fetch;
+  /** Injectable for tests: resolves after ms unless the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+const MAX_RETRY_DELAY_MS = 60_000;
+
+export class OpenAIClient {
+  private readonly sdk: OpenAI;
+  private readonly idleTimeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly sleep: NonNullable<ClientOptions['sleep']>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ClientOptions) {
+    this.sdk = new OpenAI({
+      baseURL: options.baseUrl,
+      apiKey: options.apiKey,
+      maxRetries: 0, // our own loop: the SDK would retry insufficient_quota
+      timeout: options.timeoutMs ?? 60_000,
+      fetch: options.fetch,
+      // VS Code's extension host looks like a browser to the SDK's runtime check.
+      dangerouslyAllowBrowser: true,
+    });
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Cheap authenticated call, used to check a key. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const model of this.sdk.models.list({ signal })) ids.push(model.id);
+      return ids;
+    } catch (error) {
+      throw this.toPennyError(error, { model: '', modelSetting: 'penny.chatModel', baseUrl: this.options.baseUrl });
+    }
+  }
+
+  /** Streams a chat completion. Never throws: failures come back as `outcome` and `error`. */
+  async streamChat(request: ChatRequest): Promise<ChatResult> {
+    const started = this.now();
+    const context: ErrorContext = {
+      model: request.model,
+      modelSetting: request.modelSetting,
+      baseUrl: this.options.baseUrl,
+      promptTokens: request.promptTokens,
+      contextWindow: request.contextWindow,
+    };
+    const result: ChatResult = { text: '', model: request.model, serviceTier: 'default', outcome: 'ok', sent: false, latencyMs: 0 };
+    const finish = (outcome: ChatOutcome, error?: PennyError): ChatResult => {
+      result.outcome = outcome;
+      result.error = error;
+      result.latencyMs = this.now() - started;
+      return result;
+    };
+
+    for (let attempt = 0; ; attempt++) {
+      if (request.signal?.aborted) return finish('cancelled');
+      const controller = new AbortController();
+      const unlink = linkAbort(request.signal, controller);
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      let stalled = false;
+      const armIdleTimer = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          stalled = true;
+          controller.abort();
+        }, this.idleTimeoutMs);
+      };
+      let streamStarted = false;
+      try {
+        result.sent = true;
+        armIdleTimer();
+        const stream = await this.sdk.chat.completions.create(
+          {
+            model: request.model,
+            messages: request.messages,
+            stream: true,
+            stream_options: { include_usage: true },
+            max_tokens: request.maxTokens,
+            temperature: request.temperature,
+            stop: request.stop?.length ? request.stop : undefined,
+          },
+          { signal: controller.signal },
+        );
+        streamStarted = true;
+        let finishReason: string | null | undefined;
+        for await (const chunk of stream) {
+          armIdleTimer();
+          if (chunk.model) result.model = chunk.model;
+          if (chunk.service_tier) result.serviceTier = chunk.service_tier;
+          if (chunk.usage) {
+            result.usage = {
+              promptTokens: chunk.usage.prompt_tokens,
+              cachedTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
+              completionTokens: chunk.usage.completion_tokens,
+            };
+          }
+          const choice = chunk.choices[0];
+          const delta = choice?.delta?.content;
+          if (delta) {
+            result.firstTokenMs ??= this.now() - started;
+            result.text += delta;
+            request.onDelta?.(delta);
+            if (request.isEnough?.(result.text)) {
+              controller.abort();
+              break;
+            }
+          }
+          if (choice?.finish_reason) finishReason = choice.finish_reason;
+        }
+        // Aborting mid-iteration ends the loop silently: tell the three endings apart here.
+        if (request.signal?.aborted) return finish('cancelled');
+        if (stalled) return finish('stalled', this.streamError('stalled'));
+        if (controller.signal.aborted) return finish('ok'); // ended early on purpose (isEnough)
+        return finish(finishReason === 'length' ? 'length' : 'ok');
+      } catch (error) {
+        if (request.signal?.aborted) return finish('cancelled');
+        if (stalled) return finish('stalled', this.streamError('stalled'));
+        const pennyError = this.toPennyError(error, context);
+        if (streamStarted) {
+          // Never retry a started stream: the user has seen its text and it was billed.
+          return finish('cut', pennyError.kind === 'malformed' ? pennyError : this.streamError('cut'));
+        }
+        if (!pennyError.retryable || attempt >= this.maxRetries) {
+          result.sent = pennyError.status !== undefined || pennyError.kind === 'timeout';
+          return finish('error', pennyError);
+        }
+        const delayMs = retryDelay(attempt, pennyError.retryAfterMs);
+        this.options.onRetry?.({ attempt: attempt + 1, delayMs, error: pennyError });
+        try {
+          await this.sleep(delayMs, request.signal);
+        } catch {
+          return finish('cancelled');
+        }
+      } finally {
+        clearTimeout(idle);
+        unlink();
+      }
+    }
+  }
+
+  private toPennyError(error: unknown, context: ErrorContext): PennyError {
+    const pennyError = classifyError(error, context);
+    pennyError.message = redactSecrets(pennyError.message, this.options.apiKey);
+    return pennyError;
+  }
+
+  private streamError(kind: 'stalled' | 'cut'): PennyError {
+    const seconds = Math.round(this.idleTimeoutMs / 1000);
+    return kind === 'stalled'
+      ? { kind, message: `The answer stalled (nothing for ${seconds} s) and was stopped; the partial answer is kept.`, retryable: false, actions: ['retry'] }
+      : { kind, message: 'The connection dropped mid-answer; the partial answer is kept.', retryable: false, actions: ['retry'] };
+  }
+}
+
+/** The server's delay when it gave one (capped), else exponential backoff with jitter: 0.5 s, 1 s, 2 s ... 8 s. */
+export function retryDelay(attempt: number, serverDelayMs?: number, random = Math.random): number {
+  if (serverDelayMs !== undefined && serverDelayMs >= 0 && serverDelayMs <= MAX_RETRY_DELAY_MS) return serverDelayMs;
+  const base = Math.min(500 * 2 ** attempt, 8000);
+  return Math.round(base * (1 - 0.25 * random()));
+}
+
+function linkAbort(source: AbortSignal | undefined, target: AbortController): () => void {
+  if (!source) return () => undefined;
+  const onAbort = () => target.abort();
+  if (source.aborted) target.abort();
+  else source.addEventListener('abort', onAbort, { once: true });
+  return () => source.removeEventListener('abort', onAbort);
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

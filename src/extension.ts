@@ -1,0 +1,81 @@
+// Penny's composition root: builds the services, registers every contribution, and hands each
+// disposable to VS Code. Logic lives in src/core (no vscode) and the adapters in src/vscode.
+import * as vscode from 'vscode';
+import { Ledger } from './core/cost/ledger';
+import { CostMeter, type MeterState } from './core/costMeter';
+import { MeteredClient } from './core/meteredClient';
+import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand } from './vscode/apiKey';
+import { registerProposalProvider } from './vscode/applyDiff';
+import { watchBudgets } from './vscode/budgetNotifier';
+import { ChatViewProvider } from './vscode/chatView';
+import { ClientProvider } from './vscode/clientProvider';
+import { CostReportPanel } from './vscode/costReport';
+import { escalateSelection } from './vscode/escalate';
+import { PennyInlineCompletions } from './vscode/inlineCompletions';
+import { createLogger } from './vscode/logger';
+import { onSettingsChanged, readSettings } from './vscode/settings';
+import { createCostStatusBar } from './vscode/statusBar';
+
+/** What Penny exports to other extensions and to its integration tests. */
+export interface PennyApi {
+  costState(): MeterState;
+  activationMs: number;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<PennyApi> {
+  const started = performance.now();
+  const log = createLogger();
+  const keys = new ApiKeyStore(context.secrets);
+  const clients = new ClientProvider(keys, log);
+  const ledger = new Ledger(vscode.Uri.joinPath(context.globalStorageUri, 'ledger').fsPath, { onWarning: (m) => log.warn(m) });
+  const meter = new CostMeter();
+  const metered = new MeteredClient({
+    client: () => clients.get(),
+    priceBook: () => clients.priceBook(),
+    budget: () => readSettings().budget,
+    ledger,
+    meter,
+    onLedgerError: (m) => log.error(m),
+  });
+  const chat = new ChatViewProvider(context.extensionUri, metered, log);
+  const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
+  const report = new CostReportPanel(context.extensionUri, ledger);
+
+  context.subscriptions.push(
+    log,
+    keys,
+    clients,
+    chat,
+    completions,
+    report,
+    createCostStatusBar(meter),
+    watchBudgets(meter, metered),
+    registerProposalProvider(),
+    onSettingsChanged(() => {
+      completions.settingsChanged();
+      completions.resumeIfAllowed();
+    }),
+    vscode.commands.registerCommand('penny.setApiKey', () => setApiKeyCommand(keys, log)),
+    vscode.commands.registerCommand('penny.clearApiKey', () => clearApiKeyCommand(keys)),
+    vscode.commands.registerCommand('penny.showCostReport', () => report.show()),
+    vscode.commands.registerCommand('penny.focusChat', () => chat.focus()),
+    vscode.commands.registerCommand('penny.escalateSelection', () => escalateSelection(chat, clients)),
+    vscode.commands.registerCommand('penny.toggleInlineCompletions', async () => {
+      const enabled = readSettings().inlineCompletionsEnabled;
+      await vscode.workspace.getConfiguration('penny').update('inlineCompletions.enabled', !enabled, vscode.ConfigurationTarget.Global);
+    }),
+  );
+
+  // Today's totals come from the ledger without holding up activation.
+  void Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)])
+    .then(([today, byFeature, recent]) => meter.setTotals(today, byFeature, recent))
+    .catch((error: Error) => log.error(`reading the ledger: ${error.message}`));
+
+  const activationMs = performance.now() - started;
+  log.info(`Penny activated in ${activationMs.toFixed(1)} ms`);
+  return { costState: () => meter.state(), activationMs };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,55 @@
+// Builds the OpenAI client for the current settings and key, and rebuilds it when either changes.
+import * as vscode from 'vscode';
+import { PriceBook } from '../core/cost/pricing';
+import type { PennyError } from '../core/errors';
+import { OpenAIClient } from '../core/openaiClient';
+import { noKeyError, type ApiKeyStore } from './apiKey';
+import type { Logger } from './logger';
+import { onSettingsChanged, readSettings } from './settings';
+
+export class ClientProvider implements vscode.Disposable {
+  private client?: Promise<OpenAIClient | PennyError>;
+  private prices?: PriceBook;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly log: Logger,
+  ) {
+    this.disposables = [
+      keys.onDidChange(() => (this.client = undefined)),
+      onSettingsChanged(() => {
+        this.client = undefined;
+        this.prices = undefined;
+      }),
+    ];
+  }
+
+  get(): Promise<OpenAIClient | PennyError> {
+    this.client ??= this.create();
+    return this.client;
+  }
+
+  priceBook(): PriceBook {
+    if (!this.prices) {
+      this.prices = new PriceBook(readSettings().prices);
+      for (const problem of this.prices.problems) this.log.warn(`penny.prices: ${problem}`);
+    }
+    return this.prices;
+  }
+
+  private async create(): Promise<OpenAIClient | PennyError> {
+    const apiKey = await this.keys.get();
+    if (!apiKey) return noKeyError();
+    const { baseUrl } = readSettings();
+    return new OpenAIClient({
+      baseUrl,
+      apiKey,
+      onRetry: ({ attempt, delayMs, error }) => this.log.warn(`retry ${attempt} in ${delayMs} ms: ${error.message}`),
+    });
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+// Ghost text from Penny's completion engine, for real documents only (files and untitled),
+// never for output panes, the SCM input or other non-editor text.
+import * as vscode from 'vscode';
+import { CompletionEngine, type CompletionBackend } from '../core/completion/engine';
+import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
+import type { MeteredClient } from '../core/meteredClient';
+import type { Logger } from './logger';
+import { readSettings } from './settings';
+
+const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
+const MAX_PREFIX_CHARS = 16_000;
+const MAX_SUFFIX_CHARS = 4_000;
+const MAX_PROMPT_TOKENS = 1500;
+const CACHE_SIZE = 100;
+
+export class PennyInlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
+  private readonly engine: CompletionEngine;
+  private readonly isExcluded = compileExcludes(DEFAULT_EXCLUDES);
+  private readonly disposables: vscode.Disposable[] = [];
+  private pausedByBudget = false;
+
+  constructor(
+    private readonly metered: MeteredClient,
+    private readonly log: Logger,
+    private readonly onBudgetPause: (reason: string | undefined) => void,
+  ) {
+    this.engine = new CompletionEngine(this.backend, {
+      debounceMs: readSettings().debounceMs,
+      maxPromptTokens: MAX_PROMPT_TOKENS,
+      cacheSize: CACHE_SIZE,
+    });
+    this.disposables.push(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
+  }
+
+  settingsChanged(): void {
+    this.engine.configure({ debounceMs: readSettings().debounceMs });
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    _context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    if (!this.enabledFor(document)) return undefined;
+    const offset = document.offsetAt(position);
+    const text = document.getText();
+    const signal = abortSignalOf(token);
+    const result = await this.engine.complete(
+      {
+        documentKey: document.uri.toString(),
+        prefix: text.slice(Math.max(0, offset - MAX_PREFIX_CHARS), offset),
+        suffix: text.slice(offset, offset + MAX_SUFFIX_CHARS),
+        languageId: document.languageId,
+        relativePath: vscode.workspace.asRelativePath(document.uri, false),
+      },
+      signal,
+    );
+    if (!result || token.isCancellationRequested) return undefined;
+    return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+  }
+
+  private enabledFor(document: vscode.TextDocument): boolean {
+    if (!readSettings().inlineCompletionsEnabled) return false;
+    if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;
+    if (!vscode.workspace.isTrusted) return false;
+    if (this.pausedByBudget) return false;
+    return !this.isExcluded(vscode.workspace.asRelativePath(document.uri, false));
+  }
+
+  /** Budgets pause completions quietly; a new day, a raised budget or a setting change resumes them. */
+  resumeIfAllowed(): void {
+    if (!this.pausedByBudget) return;
+    void this.metered.budgetStatus().then((status) => {
+      if (status.blocked) return;
+      this.pausedByBudget = false;
+      this.onBudgetPause(undefined);
+    });
+  }
+
+  private readonly backend: CompletionBackend = async (prompt, signal, isEnough) => {
+    const { completionModel } = readSettings();
+    const result = await this.metered.run('completion', {
+      model: completionModel,
+      modelSetting: 'penny.completionModel',
+      messages: prompt.messages,
+      maxTokens: prompt.maxTokens,
+      temperature: 0,
+      stop: prompt.stop,
+      signal,
+      isEnough,
+    });
+    if (result.error) {
+      if (result.error.kind === 'budget') {
+        this.pausedByBudget = true;
+        this.onBudgetPause(`Completions paused: ${result.error.message}`);
+      } else if (result.error.kind !== 'cancelled') {
+        this.log.warn(`completion failed: ${result.error.message}`);
+      }
+      return undefined;
+    }
+    return result.outcome === 'cancelled' ? undefined : { text: result.text };
+  };
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+function abortSignalOf(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}

@@ -1,0 +1,100 @@
+// Pure text decisions of the chat view: cost lines, link and image policy, code languages.
+// No DOM types here: the unit tests compile this file under the root tsconfig and run it in Node.
+import type { ErrorActionId, MessageCost, MessageStatus } from '../shared/protocol';
+
+// Fixed locale so the UI (and its tests) read "1,234" whatever the user's locale.
+const tokenFormat = new Intl.NumberFormat('en-US');
+// Answers usually cost fractions of a cent: two significant digits keep "$0.00012" readable.
+const smallUsdFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
+const largeUsdFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function formatTokens(count: number): string {
+  return tokenFormat.format(count);
+}
+
+/** "$0.00012", "$0.50", "$12.34". */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  if (Math.abs(usd) < 1) {
+    const text = smallUsdFormat.format(usd);
+    // 0.5 formats as "0.5": pad to cents so it does not look truncated.
+    return `$${/^-?0\.\d$/.test(text) ? `${text}0` : text}`;
+  }
+  return `$${largeUsdFormat.format(usd)}`;
+}
+
+/** The conversation total: "Total $0.0012", or says so when any answer's price is unknown. */
+export function formatTotal(totalUsd: number | null): string {
+  return totalUsd === null ? 'Total: price unknown' : `Total ${formatUsd(totalUsd)}`;
+}
+
+/** The price part of a cost line; an estimate is marked so it is never mistaken for a bill. */
+export function formatPrice(cost: MessageCost, status: MessageStatus): string {
+  if (cost.usd === null) return 'price unknown';
+  if (status === 'streaming') return `~${formatUsd(cost.usd)} (estimating)`;
+  return cost.exact ? `${formatUsd(cost.usd)} (exact)` : `~${formatUsd(cost.usd)} (estimated)`;
+}
+
+/**
+ * The line under an assistant answer, e.g.
+ * "gpt-4o-mini-2024-07-18 · 1,234 in (1,024 cached) · 56 out · $0.00012 (exact)",
+ * "... · stopped" after Stop. Empty when there is nothing to say yet.
+ */
+export function costLine(model: string | undefined, cost: MessageCost | undefined, status: MessageStatus): string {
+  const parts: string[] = [];
+  if (model) parts.push(model);
+  if (cost) {
+    const cached = cost.cachedTokens > 0 ? ` (${formatTokens(cost.cachedTokens)} cached)` : '';
+    parts.push(`${formatTokens(cost.promptTokens)} in${cached}`, `${formatTokens(cost.completionTokens)} out`, formatPrice(cost, status));
+  }
+  if (status === 'stopped') parts.push('stopped');
+  return parts.join(' · ');
+}
+
+/**
+ * The conversation total after an answer finished (the total excludes answers still streaming).
+ * An answer without a known price makes the total unknown, never silently lower.
+ */
+export function addToTotal(totalUsd: number | null, cost: MessageCost | undefined): number | null {
+  if (totalUsd === null || !cost) return totalUsd;
+  return cost.usd === null ? null : totalUsd + cost.usd;
+}
+
+export const errorActionLabels: Record<ErrorActionId, string> = {
+  setApiKey: 'Set API Key',
+  retry: 'Retry',
+  openSettings: 'Open Settings',
+  raiseBudget: 'Raise Budget',
+  allowOnce: 'Allow Once',
+};
+
+/**
+ * What a link in model output may point to: an absolute http(s) URL, normalized, or nothing.
+ * Rejects other schemes (javascript:, command:, file:, vscode:...), relative links (they would
+ * resolve inside the webview) and URLs with credentials (https://bank.com@evil.example).
+ */
+export function safeLinkHref(href: string | null | undefined): string | null {
+  if (!href) return null;
+  let url: URL;
+  try {
+    url = new URL(href.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password) return null;
+  return url.href;
+}
+
+/** Images in model output may only be inline raster data: remote images would leak that the answer was read. */
+export function isSafeImageSrc(src: string | null | undefined): boolean {
+  return !!src && /^data:image\/(?:png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$/i.test(src.trim());
+}
+
+/** The language of a fence info string ("TypeScript title=x" -> "typescript"), or undefined. */
+export function codeLanguage(info: string | undefined): string | undefined {
+  const word = info?.trim().split(/\s+/, 1)[0]?.toLowerCase() ?? '';
+  // Some writers wrap it: ```{python} or ```.python
+  const name = word.replace(/^[{.]+|}+$/g, '');
+  return /^[\w+#.-]+$/.test(name) ? name : undefined;
+}

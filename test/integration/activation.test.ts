@@ -1,0 +1,58 @@
+// Smoke test in a real extension host: Penny is installed, activates, and contributes what it promises.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'penny-dev.penny';
+
+const COMMANDS = ['penny.setApiKey', 'penny.clearApiKey', 'penny.escalateSelection', 'penny.showCostReport', 'penny.focusChat', 'penny.toggleInlineCompletions'];
+
+const DEFAULTS: Record<string, unknown> = {
+  'penny.baseUrl': 'https://api.openai.com/v1',
+  'penny.completionModel': 'gpt-4o-mini',
+  'penny.chatModel': 'gpt-4o-mini',
+  'penny.escalationModel': 'gpt-4o',
+};
+
+interface ConfigurationContribution {
+  properties?: Record<string, { scope?: string; default?: unknown }>;
+}
+
+function contributedProperties(extension: vscode.Extension<unknown>): Record<string, { scope?: string; default?: unknown }> {
+  const configuration = extension.packageJSON?.contributes?.configuration as ConfigurationContribution | ConfigurationContribution[] | undefined;
+  const sections = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
+  return Object.assign({}, ...sections.map((section) => section.properties ?? {}));
+}
+
+describe('Penny activation', () => {
+  it('is installed and activates', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} not found; installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('registers all six commands', async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = COMMANDS.filter((command) => !registered.has(command));
+    assert.deepEqual(missing, [], `commands not registered: ${missing.join(', ')}`);
+  });
+
+  it('gives the public settings their defaults', () => {
+    const configuration = vscode.workspace.getConfiguration();
+    for (const [key, expected] of Object.entries(DEFAULTS)) {
+      // The default, not the effective value: the runner points penny.baseUrl at a local mock server.
+      assert.equal(configuration.inspect(key)?.defaultValue, expected, `default of ${key}`);
+    }
+    assert.equal(configuration.inspect('penny.inlineCompletions.enabled')?.defaultValue, true, 'default of penny.inlineCompletions.enabled');
+    assert.equal(typeof configuration.inspect('penny.inlineCompletions.debounceMs')?.defaultValue, 'number', 'default of penny.inlineCompletions.debounceMs');
+  });
+
+  it('scopes penny.baseUrl to the machine, so a workspace cannot redirect the key', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const properties = contributedProperties(extension);
+    assert.ok(properties['penny.baseUrl'], 'penny.baseUrl is contributed');
+    assert.equal(properties['penny.baseUrl'].scope, 'machine');
+  });
+});
