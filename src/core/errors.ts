@@ -85,13 +85,16 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
   const serverMessage = redactSecrets(String(e.message ?? ''));
   const host = safeHost(ctx.baseUrl);
 
-  if (e.name === 'APIUserAbortError' || e.name === 'AbortError') {
+  // The SDK's error classes keep the generic `name` "Error": tell them apart by class name.
+  const kind = (error as { constructor?: { name?: string } } | undefined)?.constructor?.name;
+  const name = kind && kind !== 'Error' && kind !== 'Object' ? kind : e.name;
+  if (name === 'APIUserAbortError' || name === 'AbortError') {
     return { kind: 'cancelled', message: 'Cancelled.', retryable: false, actions: [] };
   }
-  if (e.name === 'APIConnectionTimeoutError') {
+  if (name === 'APIConnectionTimeoutError') {
     return { kind: 'timeout', message: `${host} did not answer in time.`, retryable: true, actions: ['retry'] };
   }
-  if (e.name === 'APIConnectionError' || (status === undefined && isNetworkError(e))) {
+  if (name === 'APIConnectionError' || (status === undefined && isNetworkError(e))) {
     return {
       kind: 'offline',
       message: `Cannot reach ${host}. Check your connection or the \`penny.baseUrl\` setting.`,
@@ -99,7 +102,7 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
       actions: ['retry', 'openSettings'],
     };
   }
-  if (e.name === 'SyntaxError') {
+  if (name === 'SyntaxError') {
     return { kind: 'malformed', message: `${host} sent a malformed stream.`, retryable: false, actions: ['retry'] };
   }
   switch (status) {

@@ -82,6 +82,7 @@ export class OpenAIClient {
       maxRetries: 0, // our own loop: the SDK would retry insufficient_quota
       timeout: options.timeoutMs ?? 60_000,
       fetch: options.fetch,
+      logLevel: 'off', // errors reach the user through PennyError, never through the SDK's console output
       // VS Code's extension host looks like a browser to the SDK's runtime check.
       dangerouslyAllowBrowser: true,
     });
@@ -136,7 +137,6 @@ export class OpenAIClient {
       let streamStarted = false;
       try {
         result.sent = true;
-        armIdleTimer();
         const stream = await this.sdk.chat.completions.create(
           {
             model: request.model,
@@ -150,6 +150,8 @@ export class OpenAIClient {
           { signal: controller.signal },
         );
         streamStarted = true;
+        // The SDK's timeout covers the wait for headers; from here on only the idle timer watches.
+        armIdleTimer();
         let finishReason: string | null | undefined;
         for await (const chunk of stream) {
           armIdleTimer();
@@ -213,9 +215,9 @@ export class OpenAIClient {
   }
 
   private streamError(kind: 'stalled' | 'cut'): PennyError {
-    const seconds = Math.round(this.idleTimeoutMs / 1000);
+    const idle = this.idleTimeoutMs >= 1000 ? `${Math.round(this.idleTimeoutMs / 1000)} s` : `${this.idleTimeoutMs} ms`;
     return kind === 'stalled'
-      ? { kind, message: `The answer stalled (nothing for ${seconds} s) and was stopped; the partial answer is kept.`, retryable: false, actions: ['retry'] }
+      ? { kind, message: `The answer stalled (nothing for ${idle}) and was stopped; the partial answer is kept.`, retryable: false, actions: ['retry'] }
       : { kind, message: 'The connection dropped mid-answer; the partial answer is kept.', retryable: false, actions: ['retry'] };
   }
 }

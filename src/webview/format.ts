@@ -91,10 +91,26 @@ export function isSafeImageSrc(src: string | null | undefined): boolean {
   return !!src && /^data:image\/(?:png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$/i.test(src.trim());
 }
 
-/** The language of a fence info string ("TypeScript title=x" -> "typescript"), or undefined. */
+/** The language of a fence info string ("TypeScript title=x" -> "typescript", "ts:src/a.ts" -> "ts"), or undefined. */
 export function codeLanguage(info: string | undefined): string | undefined {
-  const word = info?.trim().split(/\s+/, 1)[0]?.toLowerCase() ?? '';
   // Some writers wrap it: ```{python} or ```.python
-  const name = word.replace(/^[{.]+|}+$/g, '');
-  return /^[\w+#.-]+$/.test(name) ? name : undefined;
+  const word = info?.trim().toLowerCase().replace(/^[{.]+/, '') ?? '';
+  return /^[\w+#-]+/.exec(word)?.[0];
+}
+
+// Fence names that are not VS Code language ids; the rest (python, go, json...) already are.
+const vscodeLanguageIds = new Map<string, string>(
+  Object.entries({
+    ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact',
+    js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascriptreact',
+    py: 'python', rb: 'ruby', rs: 'rust', golang: 'go', kt: 'kotlin', cs: 'csharp', 'c#': 'csharp',
+    'c++': 'cpp', cc: 'cpp', cxx: 'cpp', hpp: 'cpp', h: 'c',
+    sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', shell: 'shellscript', console: 'shellscript',
+    ps1: 'powershell', yml: 'yaml', md: 'markdown', htm: 'html', patch: 'diff', text: 'plaintext', txt: 'plaintext',
+  }),
+);
+
+/** The VS Code language id for a fence language, for code opened in a new file. */
+export function vscodeLanguageId(language: string | undefined): string | undefined {
+  return language === undefined ? undefined : (vscodeLanguageIds.get(language) ?? language);
 }

@@ -1,6 +1,6 @@
 // The chat view: builds the DOM once, keeps the current snapshot, and applies the extension's events.
 import type { ChatMessage, ChatSnapshot, CodeActionId, ErrorActionId, ExtensionEvents } from '../shared/protocol';
-import { addToTotal, costLine, errorActionLabels, formatTotal } from './format';
+import { addToTotal, costLine, errorActionLabels, formatTotal, vscodeLanguageId } from './format';
 import type { CodeBlock } from './markdown';
 import { renderMarkdown } from './render';
 import type { RpcClient } from './rpc';
@@ -171,10 +171,10 @@ export class ChatView {
       this.schedulePersist();
     });
     this.sendButton.addEventListener('click', () => {
-      if (this.busy) this.request(this.rpc.request('stop'));
+      if (this.busy) this.reportFailure(this.rpc.request('stop'));
       else void this.submit();
     });
-    this.newChatButton.addEventListener('click', () => this.request(this.rpc.request('newChat')));
+    this.newChatButton.addEventListener('click', () => this.reportFailure(this.rpc.request('newChat')));
     this.modelSelect.addEventListener('change', () => {
       this.chosenModel = this.modelSelect.value;
       this.schedulePersist();
@@ -187,6 +187,8 @@ export class ChatView {
       },
       { passive: true },
     );
+    // The list shrinks when the prompt grows or the sidebar is resized: stay at the bottom.
+    new ResizeObserver(() => this.scrollIfPinned()).observe(this.list);
     // Focusing the view (e.g. "Penny: Focus Chat") should land in the prompt.
     window.addEventListener('focus', () => {
       if (document.activeElement === document.body) this.prompt.focus();
@@ -220,7 +222,7 @@ export class ChatView {
   }
 
   /** Fire-and-forget requests whose effect arrives as events: only failures need showing. */
-  private request(pending: Promise<unknown>): void {
+  private reportFailure(pending: Promise<unknown>): void {
     pending.catch((error: unknown) => this.showNotice(errorText(error)));
   }
 
@@ -291,7 +293,7 @@ export class ChatView {
   private async runCodeAction(actionButton: HTMLButtonElement, action: (typeof codeActions)[number], block: CodeBlock): Promise<void> {
     actionButton.disabled = true;
     try {
-      await this.rpc.request('codeAction', { action: action.id, code: block.code, language: block.language });
+      await this.rpc.request('codeAction', { action: action.id, code: block.code, language: vscodeLanguageId(block.language) });
       actionButton.textContent = action.done;
     } catch (error) {
       actionButton.textContent = 'Failed';

@@ -68,17 +68,38 @@ async function closeQuickInput(page: Page): Promise<void> {
   for (let i = 0; i < 3 && (await page.locator('.quick-input-widget').isVisible()); i++) await page.keyboard.press('Escape');
 }
 
-async function openQuickInput(page: Page, key: string, what: string): Promise<void> {
+/** True when the quick input widget is shown and its input has the focus. */
+async function quickInputFocused(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    // Runs in the page (this project's tsconfig has no DOM lib).
+    const doc = (globalThis as any).document;
+    const widget = doc.querySelector('.quick-input-widget');
+    const input = widget?.querySelector('input');
+    return !!widget && widget.style.display !== 'none' && !!input && doc.activeElement === input;
+  });
+}
+
+/**
+ * Presses `key` until the quick input opens with a focused input: right after the workbench appears
+ * its keybindings may not be live yet, and a key pressed then is lost.
+ */
+async function openQuickInput(page: Page, key: string, what: string, timeoutMs = 20_000): Promise<void> {
   await closeQuickInput(page);
-  await page.keyboard.press(key);
-  await waitUntil(`the ${what} (.quick-input-widget with a focused input) after pressing ${key}`, async () =>
-    page.evaluate(() => {
-      // Runs in the page (this project's tsconfig has no DOM lib).
-      const doc = (globalThis as any).document;
-      const widget = doc.querySelector('.quick-input-widget');
-      const input = widget?.querySelector('input');
-      return !!widget && widget.style.display !== 'none' && !!input && doc.activeElement === input;
-    }),
+  let presses = 0;
+  let pressedAt = 0;
+  await waitUntil(
+    `the ${what} (.quick-input-widget with a focused input) after pressing ${key}`,
+    async () => {
+      if (await quickInputFocused(page)) return true;
+      if (Date.now() - pressedAt >= 2_000) {
+        await closeQuickInput(page);
+        await page.keyboard.press(key);
+        presses++;
+        pressedAt = Date.now();
+      }
+      return false;
+    },
+    { timeoutMs, describe: () => `${presses} presses of ${key}` },
   );
 }
 
@@ -106,9 +127,10 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
     describe: () => quickInputRows(page),
   });
   await page.keyboard.press('Enter');
-  await waitUntil(`the active editor tab "${name}" (.tabs-container .tab.active)`, async () => (await texts(page, '.tabs-container .tab.active .label-name')).some((t) => t.trim() === name), {
+  const activeTabs = () => page.$$eval('.tabs-container .tab.active', (tabs) => tabs.map((t) => t.getAttribute('data-resource-name') ?? t.getAttribute('aria-label') ?? ''));
+  await waitUntil(`the active editor tab "${name}" (.tabs-container .tab.active[data-resource-name])`, async () => (await activeTabs()).includes(name), {
     timeoutMs,
-    describe: async () => `active tabs: ${(await texts(page, '.tabs-container .tab.active .label-name')).join(', ') || 'none'}`,
+    describe: async () => `active tabs: ${(await activeTabs()).join(', ') || 'none'}`,
   });
   await waitUntil(
     `the inline-completion controller of "${name}" (.editor-group-container .monaco-editor .inline-edits-view-gutter-indicator)`,
@@ -177,17 +199,22 @@ export async function statusBarEntry(page: Page, idPart: string): Promise<Status
   return entries[0];
 }
 
-/** Waits for the status bar entry whose id contains `idPart` (optionally until `accept` says yes). */
-export async function waitForStatusBar(page: Page, idPart: string, accept: (entry: StatusBarEntry) => boolean = () => true, timeoutMs = 20_000): Promise<StatusBarEntry> {
+/** Waits for the status bar entry whose id contains `idPart`, optionally until `accept` (described by `what`) says yes. */
+export async function waitForStatusBar(
+  page: Page,
+  idPart: string,
+  options: { accept?: (entry: StatusBarEntry) => boolean; what?: string; timeoutMs?: number } = {},
+): Promise<StatusBarEntry> {
+  const accept = options.accept ?? (() => true);
   let last: StatusBarEntry | undefined;
   return waitUntil(
-    `the status bar item whose id contains "${idPart}"${accept.length ? ' to match' : ''}`,
+    `the status bar item whose id contains "${idPart}"${options.what ? ` ${options.what}` : ''}`,
     async () => {
       last = await statusBarEntry(page, idPart);
       return last && accept(last) ? last : undefined;
     },
     {
-      timeoutMs,
+      timeoutMs: options.timeoutMs ?? 20_000,
       describe: async () =>
         last
           ? `text "${last.text}", aria-label "${last.ariaLabel}"`
@@ -198,7 +225,7 @@ export async function waitForStatusBar(page: Page, idPart: string, accept: (entr
 
 /** The text of the status bar item whose id contains `idPart` (waits for it to exist). */
 export async function statusBarText(page: Page, idPart: string, timeoutMs = 20_000): Promise<string> {
-  return (await waitForStatusBar(page, idPart, () => true, timeoutMs)).text;
+  return (await waitForStatusBar(page, idPart, { timeoutMs })).text;
 }
 
 const GHOST_SELECTOR = '.editor-group-container .monaco-editor span.ghost-text-decoration, .editor-group-container .monaco-editor .ghost-text-decoration-preview, .editor-group-container .monaco-editor div.ghost-text .view-line';

@@ -90,26 +90,29 @@ function removePrefixRepeat(text: string, prefix: string, linePrefix: string): s
 }
 
 /**
- * Keeps one block: when the completion opens brackets, stop where they close again; otherwise stop
- * at the first line indented less than the cursor's line (the model went past the block's end).
+ * Keeps one block: stops at the first line that leaves the cursor's block, either by indentation
+ * (a closing bracket there is kept, anything else is not) or by closing more brackets than it opened.
  */
 function keepBlock(text: string, linePrefix: string): string {
   const baseIndent = indentOf(linePrefix);
+  // After a block opener the block's lines are deeper than the opener's line; at an empty line, as deep.
+  const afterOpener = linePrefix.trim() !== '';
   const lines = text.split('\n');
   const kept: string[] = [];
   let depth = 0;
-  let opened = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (i > 0 && line.trim() !== '' && indentOf(line) < baseIndent && !opened) break;
+    const indent = indentOf(line);
+    const leaves = i > 0 && line.trim() !== '' && (afterOpener ? indent <= baseIndent : indent < baseIndent);
+    if (leaves) {
+      if (/^[)\]}]/.test(line.trim())) kept.push(line);
+      break;
+    }
     kept.push(line);
     for (const char of stripStrings(line)) {
-      if ('{(['.includes(char)) {
-        depth++;
-        opened = true;
-      } else if ('})]'.includes(char)) depth--;
+      if ('{(['.includes(char)) depth++;
+      else if ('})]'.includes(char)) depth--;
     }
-    if (opened && depth <= 0) break;
     if (depth < 0) break;
   }
   return kept.join('\n');

@@ -72,6 +72,8 @@ export interface LedgerOptions {
 
 const DEFAULT_KEEP_MONTHS = 13;
 const REPORT_DAYS = 30;
+/** First window `recent()` reads from the end of a file: a few hundred records. */
+const RECENT_WINDOW_BYTES = 64 * 1024;
 /** Corrupt lines reported one by one per read of a file; beyond that, one summary warning. */
 const MAX_LINE_WARNINGS_PER_READ = 5;
 const NEWLINE = 0x0a;
@@ -183,7 +185,7 @@ function isNonNegative(value: unknown): boolean {
 }
 
 /** The record in one line, or undefined when the line is not a complete, well-formed record. */
-function parseRecord(line: string): ParsedRecord | undefined {
+function parseRecord(line: string, dayOf: (ms: number) => string = (ms) => localDay(new Date(ms))): ParsedRecord | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -207,7 +209,7 @@ function parseRecord(line: string): ParsedRecord | undefined {
     typeof r.exact === 'boolean' &&
     isNonNegative(r.latencyMs) &&
     typeof r.outcome === 'string';
-  return valid ? { record: value as LedgerRecord, day: localDay(new Date(ms)) } : undefined;
+  return valid ? { record: value as LedgerRecord, day: dayOf(ms) } : undefined;
 }
 
 function pad2(n: number): string {
@@ -217,6 +219,21 @@ function pad2(n: number): string {
 /** YYYY-MM-DD of the local day. */
 function localDay(date: Date): string {
   return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+}
+
+/**
+ * `localDay` for many times, memoized per UTC quarter hour: every time zone offset in use, and every
+ * daylight-saving switch, falls on a quarter hour, so all times in one share a local day. Made per
+ * read, so a memo never outlives a change of time zone for long.
+ */
+function localDayMemo(): (ms: number) => string {
+  const days = new Map<number, string>();
+  return (ms) => {
+    const quarter = Math.floor(ms / 900_000);
+    let day = days.get(quarter);
+    if (day === undefined) days.set(quarter, (day = localDay(new Date(ms))));
+    return day;
+  };
 }
 
 /** YYYY-MM of the UTC month: the file a record at this time belongs to. */
@@ -344,11 +361,9 @@ export class Ledger {
   recent(n: number): Promise<LedgerRecord[]> {
     return this.enqueue(async () => {
       const result: LedgerRecord[] = [];
-      const months = (await this.months()).reverse();
-      for (const month of months) {
+      for (const month of (await this.months()).reverse()) {
         if (result.length >= n) break;
-        const records = await this.readAll(month);
-        for (let i = records.length - 1; i >= 0 && result.length < n; i--) result.push(records[i]);
+        for (const record of await this.readNewest(month, n - result.length)) result.push(record);
       }
       return result;
     });
@@ -456,11 +471,12 @@ export class Ledger {
     const bytes = await readRange(file, state.consumed, stats.size);
     const end = bytes.lastIndexOf(NEWLINE) + 1;
     const warnings = this.lineWarnings(file);
+    const dayOf = localDayMemo();
     if (end > 0) {
       const lines = bytes.toString('utf8', 0, end - 1).split('\n');
       for (const line of lines) {
         state.lines++;
-        const parsed = parseRecord(line);
+        const parsed = parseRecord(line, dayOf);
         if (parsed) dayTally(state.days, parsed.day).add(parsed.record);
         else if (line.trim() !== '') warnings.corrupt(state.lines);
       }
@@ -478,16 +494,10 @@ export class Ledger {
     return state;
   }
 
-  /** Every valid record of one month file, in file order (uncached: for the rare full listings). */
+  /** Every valid record of one month file, in file order (uncached: for the rare full export). */
   private async readAll(month: string): Promise<LedgerRecord[]> {
     const file = this.pathOf(month);
-    let text: string;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return [];
-      throw error;
-    }
+    const text = (await readIfExists(file)).toString('utf8');
     const warnings = this.lineWarnings(file);
     const lines = text.split('\n');
     const records: LedgerRecord[] = [];
@@ -498,6 +508,48 @@ export class Ledger {
     });
     warnings.done();
     return records;
+  }
+
+  /**
+   * The last `limit` valid records of one month file, newest first. Reads a growing window from the end
+   * and parses only the lines it needs, so listing the latest requests stays quick in a large file.
+   */
+  private async readNewest(month: string, limit: number): Promise<LedgerRecord[]> {
+    const file = this.pathOf(month);
+    let size: number;
+    try {
+      size = (await fs.stat(file)).size;
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    for (let window = RECENT_WINDOW_BYTES; ; window *= 4) {
+      const windowStart = Math.max(0, size - window);
+      const bytes = await readRange(file, windowStart, size);
+      const warnings = this.lineWarnings(file);
+      const records: LedgerRecord[] = [];
+      // Inside a window that starts mid-file, the first line may be cut: it is only read from a larger window.
+      const firstLine = windowStart === 0 ? 0 : bytes.indexOf(NEWLINE) + 1;
+      let lineEnd = bytes.length > 0 && bytes[bytes.length - 1] === NEWLINE ? bytes.length - 1 : bytes.length;
+      while (lineEnd >= firstLine && records.length < limit) {
+        const lineStart = lineEnd === 0 ? 0 : Math.max(firstLine, bytes.lastIndexOf(NEWLINE, lineEnd - 1) + 1);
+        const line = bytes.toString('utf8', lineStart, lineEnd);
+        const parsed = parseRecord(line);
+        if (parsed) records.push(parsed.record);
+        else if (line.trim() !== '') {
+          const lineNumber = (await this.countLines(file, windowStart)) + lineNumberAt(bytes, lineStart);
+          warnings.corrupt(lineNumber, lineEnd === bytes.length ? 'incomplete' : 'corrupt');
+        }
+        lineEnd = lineStart - 1;
+      }
+      warnings.done();
+      if (records.length >= limit || windowStart === 0) return records;
+    }
+  }
+
+  /** Lines that end before byte `offset` of a file (only needed to number a corrupt line). */
+  private async countLines(file: string, offset: number): Promise<number> {
+    return offset === 0 ? 0 : lineNumberAt(await readRange(file, 0, offset), offset) - 1;
   }
 
   /** Reports skipped lines once each, at most a few per read, then one summary. */
@@ -600,4 +652,21 @@ async function readRange(file: string, start: number, end: number): Promise<Buff
   } finally {
     await handle.close();
   }
+}
+
+/** The whole file, or nothing if it does not exist. */
+async function readIfExists(file: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    if (isMissing(error)) return Buffer.alloc(0);
+    throw error;
+  }
+}
+
+/** 1-based number of the line starting at byte `offset`. */
+function lineNumberAt(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(NEWLINE); i !== -1 && i < offset; i = bytes.indexOf(NEWLINE, i + 1)) line++;
+  return line;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RequestCostEstimator } from '../../../src/core/cost/estimate';
 import { PriceBook, costOf, type ModelPrice } from '../../../src/core/cost/pricing';
-import { countTextTokens } from '../../../src/core/cost/tokenCount';
+import { countTextTokens, warmUpTokenizer } from '../../../src/core/cost/tokenCount';
 
 const mini = new PriceBook().lookup('gpt-4o-mini') as ModelPrice;
 
@@ -21,6 +21,11 @@ const ANSWERS = [
 ];
 
 describe('RequestCostEstimator', () => {
+  before(function () {
+    this.timeout(30_000); // loading the encoder takes ~0.4 s, more on a busy machine
+    warmUpTokenizer();
+  });
+
   it('starts with the prompt alone', () => {
     const estimator = new RequestCostEstimator(1000, mini);
     assert.equal(estimator.completionTokens, 0);

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { countChatTokens, countTextTokens } from '../../../src/core/cost/tokenCount';
+import { countChatTokens, countTextTokens, warmUpTokenizer } from '../../../src/core/cost/tokenCount';
 
 describe('token counts (o200k_base)', () => {
-  it('does not load the encoder when the module is imported', () => {
+  before(function () {
+    this.timeout(30_000); // loading the encoder takes ~0.4 s, more on a busy machine
+    warmUpTokenizer();
+  });
+
+  it('does not load the encoder when the module is imported', function () {
+    this.timeout(30_000); // a child process that loads the encoder: slow on a busy machine
     const compiled = path.resolve(__dirname, '../../../src/core/cost/tokenCount.js');
     const probe =
       `require(${JSON.stringify(compiled)});` +

@@ -10,6 +10,7 @@ import {
   formatUsd,
   isSafeImageSrc,
   safeLinkHref,
+  vscodeLanguageId,
 } from '../../../src/webview/format';
 
 const cost = (usd: number | null, exact: boolean): MessageCost => ({
@@ -119,11 +120,22 @@ describe('webview/format', () => {
       assert.equal(codeLanguage('TypeScript title="a.ts"'), 'typescript');
       assert.equal(codeLanguage('c++'), 'c++');
       assert.equal(codeLanguage('{.python}'), 'python');
+      assert.equal(codeLanguage('ts:src/a.ts'), 'ts');
     });
     it('is undefined without a usable name', () => {
       assert.equal(codeLanguage(undefined), undefined);
       assert.equal(codeLanguage(''), undefined);
       assert.equal(codeLanguage('"><script>'), undefined);
+    });
+  });
+
+  describe('vscodeLanguageId', () => {
+    it('maps fence aliases to VS Code language ids and keeps the rest', () => {
+      assert.equal(vscodeLanguageId('ts'), 'typescript');
+      assert.equal(vscodeLanguageId('sh'), 'shellscript');
+      assert.equal(vscodeLanguageId('python'), 'python');
+      assert.equal(vscodeLanguageId('constructor'), 'constructor');
+      assert.equal(vscodeLanguageId(undefined), undefined);
     });
   });
 });

@@ -31,5 +31,7 @@ describe('webview/highlight', () => {
   it('only escapes code of unknown or missing languages', () => {
     assert.equal(highlightCode('<b>x</b>', 'brainfudge'), '&#60;b&#62;x&#60;/b&#62;');
     assert.equal(highlightCode('<b>x</b>', undefined), '&#60;b&#62;x&#60;/b&#62;');
+    assert.equal(highlightCode('<b>x</b>', 'constructor'), '&#60;b&#62;x&#60;/b&#62;');
+    assert.equal(highlightCode('<b>x</b>', '__proto__'), '&#60;b&#62;x&#60;/b&#62;');
   });
 });

@@ -1,0 +1,115 @@
+// Benchmark: cost report over 100,000 ledger records, cold (a new Ledger reads the files) and warm.
+// Run: node out/test/bench/ledgerReport.js   (after `node esbuild.mjs --tests`)
+//
+// The records span the last 45 days, so every one of them lies in the files a report must read: the
+// worst case. They are written straight to the month files in the ledger's own line format (100,000
+// appends one at a time would time the disk, not the report); a few real appends follow.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Ledger, type Feature, type LedgerRecord, type Outcome } from '../../src/core/cost/ledger';
+import { PriceBook, costOf } from '../../src/core/cost/pricing';
+
+const RECORDS = 100_000;
+const DAYS = 45;
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A mix like a day of coding: mostly small completions, some chat, a few escalations; some cancelled. */
+function makeRecords(now: Date): LedgerRecord[] {
+  const next = random(2026);
+  const prices = new PriceBook();
+  const start = now.getTime() - DAYS * 86_400_000;
+  const records: LedgerRecord[] = [];
+  for (let i = 0; i < RECORDS; i++) {
+    const roll = next();
+    const feature: Feature = roll < 0.85 ? 'completion' : roll < 0.98 ? 'chat' : 'escalation';
+    const model = feature === 'escalation' ? 'gpt-4o-2024-08-06' : 'gpt-4o-mini-2024-07-18';
+    const promptTokens = feature === 'completion' ? 400 + Math.floor(next() * 1200) : 800 + Math.floor(next() * 12_000);
+    const cachedTokens = next() < 0.4 ? Math.floor((promptTokens * next()) / 128) * 128 : 0;
+    const completionTokens = feature === 'completion' ? Math.floor(next() * 64) : 50 + Math.floor(next() * 1500);
+    const outcome: Outcome = next() < 0.12 ? 'cancelled' : next() < 0.01 ? 'error' : 'ok';
+    const tier = next() < 0.995 ? 'default' : 'mystery';
+    const price = prices.lookup(model, tier);
+    const usage = { promptTokens, cachedTokens: outcome === 'cancelled' ? 0 : cachedTokens, completionTokens };
+    records.push({
+      time: new Date(start + ((now.getTime() - start) * i) / RECORDS).toISOString(),
+      feature,
+      model,
+      tier,
+      ...usage,
+      costUsd: price ? costOf(usage, price) : null,
+      exact: outcome !== 'cancelled',
+      latencyMs: Math.floor(150 + next() * 3000),
+      outcome,
+    });
+  }
+  return records;
+}
+
+/** Writes the records into their month files, one JSON line each, as Ledger.append would. */
+function writeMonthFiles(dir: string, records: LedgerRecord[]): void {
+  const byMonth = new Map<string, string[]>();
+  for (const record of records) {
+    const month = record.time.slice(0, 7);
+    const lines = byMonth.get(month) ?? [];
+    lines.push(JSON.stringify(record));
+    byMonth.set(month, lines);
+  }
+  for (const [month, lines] of byMonth) writeFileSync(path.join(dir, `ledger-${month}.jsonl`), lines.join('\n') + '\n');
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await work();
+  return [result, performance.now() - started];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'penny-bench-'));
+  try {
+    const now = new Date();
+    const records = makeRecords(now);
+    writeMonthFiles(dir, records);
+
+    const rows: [string, number][] = [];
+    const ledger = new Ledger(dir, { now: () => now });
+    const [cold, coldMs] = await timed(() => ledger.report());
+    rows.push(['report(), cold (new Ledger)', coldMs]);
+    rows.push(['report(), warm', (await timed(() => ledger.report()))[1]]);
+    rows.push(['report(), warm, again', (await timed(() => ledger.report()))[1]]);
+    rows.push(['append() one record', (await timed(() => ledger.append({ ...records[RECORDS - 1], time: now.toISOString() })))[1]]);
+    rows.push(['report() after that append', (await timed(() => ledger.report()))[1]]);
+    rows.push(['todayTotal(), warm', (await timed(() => ledger.todayTotal()))[1]]);
+    rows.push(['recent(50)', (await timed(() => ledger.recent(50)))[1]]);
+    rows.push(['exportCsv(), all records', (await timed(() => ledger.exportCsv()))[1]]);
+    const second = new Ledger(dir, { now: () => now });
+    rows.push(['report(), cold again (new Ledger)', (await timed(() => second.report()))[1]]);
+
+    const inReport = cold.byDay.reduce((sum, day) => sum + day.totals.requests, 0);
+    console.log(`Ledger report benchmark: ${RECORDS.toLocaleString('en-US')} records over ${DAYS} days, Node ${process.version}`);
+    console.log(`(last 30 days: ${inReport.toLocaleString('en-US')} requests, $${cold.byDay.reduce((sum, day) => sum + day.totals.usd, 0).toFixed(2)}; this month: $${cold.month.usd.toFixed(2)})`);
+    const width = Math.max(...rows.map(([name]) => name.length));
+    console.log(`${'operation'.padEnd(width)}  ${'ms'.padStart(9)}`);
+    console.log(`${'-'.repeat(width)}  ${'-'.repeat(9)}`);
+    for (const [name, ms] of rows) console.log(`${name.padEnd(width)}  ${ms.toFixed(2).padStart(9)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,156 @@
+// What a user sees: the packaged extension (.vsix) installed into a real VS Code (code-server), driven
+// through Chromium against a local mock OpenAI server. Runs in plain Node under mocha (bdd).
+//   PENNY_VSIX=<file> (default: the newest penny-*.vsix in the checkout), PENNY_KEEP_TEMP=1 to keep code-server's dir.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser, saveScreenshot, type BrowserSession } from '../harness/browser';
+import { copyToTemp, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
+import { findFrame, openFile, openWorkbench, readGhostText, runCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
+import { MockOpenAIServer, type RecordedRequest, type ScriptedReply } from '../server/mockOpenAI';
+
+const API_KEY = 'sk-test-penny-0000';
+const COMPLETION = 'return a + b;';
+const QUESTION = 'What should I call a function that adds two numbers?';
+const ANSWER_TEXT = 'Call it add: the name says what it does.';
+const ANSWER = `${ANSWER_TEXT}\n\n\`\`\`ts\nfunction add(a: number, b: number): number {\n  return a + b;\n}\n\`\`\`\n`;
+// gpt-4o-mini: $0.15 per 1M input tokens, $0.60 per 1M output: 1000 * 0.15e-6 + 200 * 0.6e-6 = $0.00027.
+const CHAT_USAGE = { prompt_tokens: 1000, completion_tokens: 200, cached_tokens: 0 };
+const CHAT_COST = '$0.00027';
+
+/** The newest penny-*.vsix in the checkout, or PENNY_VSIX. */
+export function findVsix(): string {
+  if (process.env.PENNY_VSIX) {
+    if (!fs.existsSync(process.env.PENNY_VSIX)) throw new Error(`PENNY_VSIX=${process.env.PENNY_VSIX} does not exist`);
+    return path.resolve(process.env.PENNY_VSIX);
+  }
+  const root = repoRoot();
+  const found = fs
+    .readdirSync(root)
+    .filter((name) => /^penny-.*\.vsix$/.test(name))
+    .map((name) => path.join(root, name))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (!found[0]) throw new Error(`no penny-*.vsix in ${root}: build one with \`npm run package\` or set PENNY_VSIX`);
+  return found[0];
+}
+
+/** Chat requests carry the question; everything else is an inline completion. Completions cost $0 so the status bar shows the chat's cost alone. */
+function reply(req: RecordedRequest): ScriptedReply {
+  if (JSON.stringify(req.body?.messages ?? '').includes(QUESTION)) return { content: ANSWER, usage: CHAT_USAGE, chunkSize: 12 };
+  return { content: COMPLETION, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 } };
+}
+
+function describeRequests(mock: MockOpenAIServer): string {
+  return mock.requests.map((r) => `${r.method} ${r.path} model=${r.body?.model ?? '?'}`).join('; ') || 'no requests';
+}
+
+describe('Penny in VS Code (UI)', function () {
+  this.timeout(60_000);
+
+  let mock: MockOpenAIServer;
+  let workspace: { dir: string; remove(): void } | undefined;
+  let server: CodeServer | undefined;
+  let browser: BrowserSession | undefined;
+  let page: Page;
+  let shot = 0;
+
+  before(async function () {
+    this.timeout(240_000);
+    const vsix = findVsix();
+    console.log(`      using ${path.relative(repoRoot(), vsix) || vsix}`);
+    mock = await MockOpenAIServer.start({ validKeys: [API_KEY] });
+    mock.setDefault(reply);
+    workspace = copyToTemp(path.join(repoRoot(), 'test', 'fixtures', 'workspace'));
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      installVsix: vsix,
+      settings: { 'penny.baseUrl': mock.url },
+      env: { OPENAI_API_KEY: API_KEY },
+    });
+    browser = await launchBrowser();
+    page = browser.page;
+    try {
+      await openWorkbench(page, server.workbenchUrl());
+      // Penny's status bar item appears once the extension is active (onStartupFinished).
+      await waitForStatusBar(page, 'penny.cost', { timeoutMs: 60_000, what: 'to appear (Penny activated)' });
+    } catch (error) {
+      await saveScreenshot(page, 'ui-before-all-failed');
+      console.error(`--- code-server log (tail) ---\n${server.logTail()}`);
+      throw error;
+    }
+  });
+
+  afterEach(async function () {
+    if (!browser) return;
+    const test = this.currentTest;
+    const failed = test?.state === 'failed';
+    await saveScreenshot(page, `ui-${++shot}-${failed ? 'FAILED-' : ''}${test?.title ?? 'test'}`);
+    if (failed) console.error(`      mock requests: ${describeRequests(mock)}`);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await browser?.close();
+    await server?.stop();
+    workspace?.remove();
+    await mock?.stop();
+  });
+
+  it('shows an inline completion as ghost text that Tab accepts and Ctrl+S saves', async () => {
+    await openFile(page, 'sample.ts');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('function add(a: number, b: number) {');
+    await page.keyboard.press('Enter');
+
+    const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"` });
+    assert.ok(ghost.includes(COMPLETION));
+    await page.keyboard.press('Tab');
+    await waitUntil('the ghost text to be accepted (no more ghost text)', async () => (await page.locator('.editor-group-container .monaco-editor span.ghost-text-decoration').count()) === 0);
+    await page.keyboard.press('Control+S');
+
+    const file = path.join(workspace!.dir, 'sample.ts');
+    const saved = await waitUntil(
+      `${file} on disk to contain "${COMPLETION}" after Ctrl+S`,
+      () => {
+        const text = fs.readFileSync(file, 'utf8');
+        return text.includes(COMPLETION) ? text : undefined;
+      },
+      { timeoutMs: 10_000, describe: () => JSON.stringify(fs.readFileSync(file, 'utf8').slice(-200)) },
+    );
+    assert.match(saved, /function add\(a: number, b: number\) \{\s*return a \+ b;/);
+  });
+
+  it('answers a chat question in the Penny view', async () => {
+    await runCommand(page, 'Penny: Focus Chat');
+    const chat = await findFrame(page, '#prompt');
+    await chat.locator('#prompt').click();
+    await chat.locator('#prompt').pressSequentially(QUESTION);
+    await chat.locator('#prompt').press('Enter');
+
+    const answer = await waitUntil(
+      `the assistant's answer (.message[data-role="assistant"][data-status="done"] .body) to contain "${ANSWER_TEXT}"`,
+      async () => {
+        const bodies = await chat.$$eval('.message[data-role="assistant"][data-status="done"] .body', (es) => es.map((e) => e.textContent ?? ''));
+        return bodies.find((b) => b.includes(ANSWER_TEXT));
+      },
+      {
+        timeoutMs: 20_000,
+        describe: async () =>
+          JSON.stringify(await chat.$$eval('.message', (es) => es.map((e) => `${e.getAttribute('data-role')}/${e.getAttribute('data-status')}: ${(e.textContent ?? '').slice(0, 120)}`))) +
+          `; mock: ${describeRequests(mock)}`,
+      },
+    );
+    assert.ok(answer.includes('return a + b;'), `the answer's code block is rendered: ${answer}`);
+    const code = await chat.$$eval('.message[data-role="assistant"] .code-block pre code', (es) => es.map((e) => e.textContent ?? ''));
+    assert.ok(
+      code.some((c) => c.includes('return a + b;')),
+      `a code block with the answer's code: ${JSON.stringify(code)}`,
+    );
+  });
+
+  it(`shows the chat's cost (${CHAT_COST}) in the status bar`, async () => {
+    const entry = await waitForStatusBar(page, 'penny.cost', { accept: (e) => `${e.text} ${e.ariaLabel}`.includes(CHAT_COST), what: `to show ${CHAT_COST} in its text or aria-label` });
+    assert.ok(`${entry.text} ${entry.ariaLabel}`.includes(CHAT_COST));
+  });
+});

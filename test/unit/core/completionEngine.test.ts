@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { CompletionEngine, type Clock, type CompletionBackend, type EngineRequest } from '../../../src/core/completion/engine';
+import { buildCompletionPrompt, wantsMultiline } from '../../../src/core/completion/prompt';
+
+/** A clock whose sleeps end only when the test advances time. */
+class ManualClock implements Clock {
+  private time = 0;
+  private waiting: { until: number; resolve: (done: boolean) => void }[] = [];
+  now(): number {
+    return this.time;
+  }
+  sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const entry = { until: this.time + ms, resolve };
+      this.waiting.push(entry);
+      signal.addEventListener('abort', () => {
+        this.waiting = this.waiting.filter((w) => w !== entry);
+        resolve(false);
+      });
+    });
+  }
+  async advance(ms: number): Promise<void> {
+    this.time += ms;
+    const due = this.waiting.filter((w) => w.until <= this.time);
+    this.waiting = this.waiting.filter((w) => w.until > this.time);
+    for (const w of due) w.resolve(true);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function request(prefix: string, suffix = ''): EngineRequest {
+  return { documentKey: 'file:///a.ts', prefix, suffix, languageId: 'typescript', relativePath: 'a.ts' };
+}
+
+describe('completion engine', () => {
+  let clock: ManualClock;
+  let sent: string[];
+  let answer: string;
+  let engine: CompletionEngine;
+  const backend: CompletionBackend = async (prompt, signal) => {
+    sent.push(prompt.messages[1].content);
+    if (signal.aborted) return undefined;
+    return { text: `<COMPLETION>${answer}</COMPLETION>` };
+  };
+
+  beforeEach(() => {
+    clock = new ManualClock();
+    sent = [];
+    answer = 'items.length;';
+    engine = new CompletionEngine(backend, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+  });
+
+  it('waits for the debounce before sending', async () => {
+    const pending = engine.complete(request('const n = '), new AbortController().signal);
+    await clock.advance(249);
+    assert.equal(sent.length, 0);
+    await clock.advance(1);
+    assert.deepEqual(await pending, { text: 'items.length;', source: 'network' });
+    assert.equal(sent.length, 1);
+  });
+
+  it('a newer keystroke cancels the waiting one: one request for a burst', async () => {
+    const results = [];
+    for (const prefix of ['const n = i', 'const n = it', 'const n = ite']) {
+      results.push(engine.complete(request(prefix), new AbortController().signal));
+      await clock.advance(100);
+    }
+    await clock.advance(250);
+    const settled = await Promise.all(results);
+    assert.equal(sent.length, 1);
+    assert.equal(settled[0], undefined);
+    assert.equal(settled[1], undefined);
+    assert.equal(settled[2]?.text, 'ms.length;');
+  });
+
+  it('a cancelled token sends nothing', async () => {
+    const controller = new AbortController();
+    const pending = engine.complete(request('const n = '), controller.signal);
+    controller.abort();
+    await clock.advance(300);
+    assert.equal(await pending, undefined);
+    assert.equal(sent.length, 0);
+  });
+
+  it('typing through a shown suggestion, or deleting back to it, costs no request', async () => {
+    const first = engine.complete(request('const n = '), new AbortController().signal);
+    await clock.advance(250);
+    assert.equal((await first)?.text, 'items.length;');
+    assert.deepEqual(await engine.complete(request('const n = ite'), new AbortController().signal), { text: 'ms.length;', source: 'cache' });
+    assert.deepEqual(await engine.complete(request('const n = '), new AbortController().signal), { text: 'items.length;', source: 'cache' });
+    assert.equal(sent.length, 1);
+    assert.equal(engine.stats.cacheHits, 2);
+  });
+
+  it('typing something else asks again', async () => {
+    const first = engine.complete(request('const n = '), new AbortController().signal);
+    await clock.advance(250);
+    await first;
+    const second = engine.complete(request('const n = x'), new AbortController().signal);
+    await clock.advance(250);
+    await second;
+    assert.equal(sent.length, 2);
+  });
+
+  it('an empty answer is remembered too', async () => {
+    answer = '';
+    const first = engine.complete(request('}'), new AbortController().signal);
+    await clock.advance(250);
+    assert.equal(await first, undefined);
+    assert.equal(await engine.complete(request('}'), new AbortController().signal), undefined);
+    assert.equal(sent.length, 1);
+  });
+});
+
+describe('completion prompt', () => {
+  it('multi-line at an empty line or after a block opener; single line mid-line', () => {
+    assert.equal(wantsMultiline('function f() {', ''), true);
+    assert.equal(wantsMultiline('if x:', ''), true);
+    assert.equal(wantsMultiline('  ', '\n}'), true);
+    assert.equal(wantsMultiline('const x = ', ''), false);
+    assert.equal(wantsMultiline('foo(', 'a, b)'), false);
+    assert.equal(wantsMultiline('foo(', ')'), true);
+  });
+
+  it('keeps the code near the cursor within the token budget', () => {
+    const prefix = Array.from({ length: 2000 }, (_, i) => `const line${i} = ${i};`).join('\n') + '\nconst last = ';
+    const suffix = Array.from({ length: 2000 }, (_, i) => `call${i}();`).join('\n');
+    const prompt = buildCompletionPrompt({ prefix, suffix, languageId: 'typescript', relativePath: 'src/a.ts' }, 1500);
+    const user = prompt.messages[1].content;
+    assert.ok(user.includes('const last = <CURSOR>call0();'));
+    assert.ok(!user.includes('const line0 = 0;'), 'the far top is cut');
+    assert.ok(user.length / 3.5 < 1500, `about ${Math.round(user.length / 3.5)} tokens`);
+    assert.equal(prompt.multiline, false);
+    assert.equal(prompt.maxTokens, 64);
+    assert.deepEqual(prompt.stop, ['</COMPLETION>']);
+  });
+
+  it('names the language and path and includes snippets that fit', () => {
+    const prompt = buildCompletionPrompt({
+      prefix: 'import { add } from "./math";\nadd(',
+      suffix: ')',
+      languageId: 'typescript',
+      relativePath: 'src/main.ts',
+      snippets: [{ path: 'src/math.ts', text: 'export function add(a: number, b: number) { return a + b; }' }],
+    });
+    const user = prompt.messages[1].content;
+    assert.match(user, /Language: typescript/);
+    assert.match(user, /File: src\/main\.ts/);
+    assert.match(user, /--- src\/math\.ts ---/);
+    assert.match(prompt.messages[0].content, /only the text to insert/);
+  });
+});
