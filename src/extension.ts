@@ -1,7 +1,7 @@
 // Penny's composition root: builds the services, registers every contribution, and hands each
 // disposable to VS Code. Logic lives in src/core (no vscode) and the adapters in src/vscode.
 import * as vscode from 'vscode';
-import { Ledger } from './core/cost/ledger';
+import { Ledger, type LedgerRecord } from './core/cost/ledger';
 import { CostMeter, type MeterState } from './core/costMeter';
 import { MeteredClient } from './core/meteredClient';
 import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand } from './vscode/apiKey';
@@ -15,11 +15,19 @@ import { PennyInlineCompletions } from './vscode/inlineCompletions';
 import { createLogger } from './vscode/logger';
 import { onSettingsChanged, readSettings } from './vscode/settings';
 import { createCostStatusBar } from './vscode/statusBar';
+import type { ChatMessage, ChatSnapshot } from './shared/protocol';
 
 /** What Penny exports to other extensions and to its integration tests. */
 export interface PennyApi {
-  costState(): MeterState;
   activationMs: number;
+  costState(): MeterState;
+  recentCosts(count: number): Promise<LedgerRecord[]>;
+  /** Asks the chat a question (the model defaults to `penny.chatModel`) and resolves with the finished answer. */
+  ask(question: string, model?: string): Promise<ChatMessage>;
+  chatSnapshot(): ChatSnapshot;
+  stopChat(): void;
+  /** Whether the chat webview has been resolved and is visible. */
+  chatVisible(): boolean;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<PennyApi> {
@@ -73,7 +81,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
 
   const activationMs = performance.now() - started;
   log.info(`Penny activated in ${activationMs.toFixed(1)} ms`);
-  return { costState: () => meter.state(), activationMs };
+  return {
+    activationMs,
+    costState: () => meter.state(),
+    recentCosts: (count) => ledger.recent(count),
+    ask: (question, model) => chat.session.send(question, model ?? readSettings().chatModel),
+    chatSnapshot: () => chat.session.snapshot(),
+    stopChat: () => chat.session.stop(),
+    chatVisible: () => chat.visible,
+  };
 }
 
 export function deactivate(): void {

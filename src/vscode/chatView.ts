@@ -51,6 +51,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
   /** Shows the view and focuses its input. */
   async focus(): Promise<void> {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);

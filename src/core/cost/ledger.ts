@@ -386,7 +386,12 @@ export class Ledger {
 
   private enqueue<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.queue.then(async () => {
-      await this.cleanUpOldFiles();
+      try {
+        await this.cleanUpOldFiles();
+      } catch (error) {
+        // Housekeeping must never cost a record: warn and carry on.
+        this.onWarning(`Penny could not clean up old cost ledgers in ${this.dir}: ${String(error)}`);
+      }
       return operation();
     });
     this.queue = result.catch(() => undefined);
@@ -529,7 +534,8 @@ export class Ledger {
       const warnings = this.lineWarnings(file);
       const records: LedgerRecord[] = [];
       // Inside a window that starts mid-file, the first line may be cut: it is only read from a larger window.
-      const firstLine = windowStart === 0 ? 0 : bytes.indexOf(NEWLINE) + 1;
+      const firstNewline = bytes.indexOf(NEWLINE);
+      const firstLine = windowStart === 0 ? 0 : firstNewline === -1 ? bytes.length : firstNewline + 1;
       let lineEnd = bytes.length > 0 && bytes[bytes.length - 1] === NEWLINE ? bytes.length - 1 : bytes.length;
       while (lineEnd >= firstLine && records.length < limit) {
         const lineStart = lineEnd === 0 ? 0 : Math.max(firstLine, bytes.lastIndexOf(NEWLINE, lineEnd - 1) + 1);

@@ -254,6 +254,26 @@ describe('Ledger', function () {
       assert.deepEqual(warnings, []);
     });
 
+    it('lists the newest records of a large file, numbering a corrupt line deep inside it', async () => {
+      mkdirSync(dir, { recursive: true });
+      const body = Array.from({ length: 2000 }, (_, i) => line(makeRecord({ time: daysAgo(0), latencyMs: i + 1 })));
+      body.splice(1500, 0, '{"torn": \n');
+      writeFileSync(file(), body.join(''));
+      const ledger = open();
+      assert.deepEqual(
+        (await ledger.recent(3)).map((r) => r.latencyMs),
+        [2000, 1999, 1998],
+      );
+      assert.deepEqual(warnings, []);
+      const all = await ledger.recent(5000);
+      assert.deepEqual(
+        all.map((r) => r.latencyMs),
+        Array.from({ length: 2000 }, (_, i) => 2000 - i),
+      );
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /line 1501\./);
+    });
+
     it('starts over when a file shrinks', async () => {
       const ledger = open();
       await ledger.append(makeRecord({ costUsd: 1, time: daysAgo(0) }));
