@@ -45,7 +45,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     meter,
     onLedgerError: (m) => log.error(m),
   });
-  const chat = new ChatViewProvider(context.extensionUri, metered, log);
+  const chatDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations').fsPath;
+  const chat = new ChatViewProvider(context.extensionUri, chatDir, metered, clients, log);
   const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
   const report = new CostReportPanel(context.extensionUri, ledger);
 
@@ -67,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     vscode.commands.registerCommand('penny.clearApiKey', () => clearApiKeyCommand(keys)),
     vscode.commands.registerCommand('penny.showCostReport', () => report.show()),
     vscode.commands.registerCommand('penny.focusChat', () => chat.focus()),
+    vscode.commands.registerCommand('penny.askAboutSelection', () => chat.askAboutSelection()),
     vscode.commands.registerCommand('penny.escalateSelection', () => escalateSelection(chat, clients)),
     vscode.commands.registerCommand('penny.toggleInlineCompletions', async () => {
       const enabled = readSettings().inlineCompletionsEnabled;

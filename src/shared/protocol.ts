@@ -23,6 +23,15 @@ export interface ChatErrorInfo {
   actions: ErrorActionId[];
 }
 
+/** Context attached to a question: shown with its size before sending. */
+export interface AttachmentInfo {
+  id: string;
+  kind: 'selection' | 'file';
+  /** e.g. `src/app.ts` or `src/app.ts:10-42`. */
+  label: string;
+  tokens: number;
+}
+
 export interface ChatMessage {
   id: string;
   role: ChatRole;
@@ -32,6 +41,26 @@ export interface ChatMessage {
   model?: string;
   cost?: MessageCost;
   error?: ChatErrorInfo;
+  /** User messages: the context that went with the question. */
+  attachments?: AttachmentInfo[];
+  /** Answered by the escalation model (from the editor or "Ask gpt-4o"). */
+  escalated?: boolean;
+  /** Assistant messages: the answer this one re-asks with another model; both stay visible. */
+  alternativeOf?: string;
+}
+
+/** A one-time offer shown under an answer, e.g. to escalate after two regenerations. */
+export interface ChatSuggestion {
+  messageId: string;
+  text: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  updatedAt: string;
+  messageCount: number;
+  totalUsd: number | null;
 }
 
 export interface ChatSnapshot {
@@ -42,6 +71,12 @@ export interface ChatSnapshot {
   busy: boolean;
   /** Sum of the known costs of the conversation's answers; null if any answer's price is unknown. */
   totalUsd: number | null;
+  /** Context waiting to go with the next question. */
+  attachments: AttachmentInfo[];
+  /** The strong model that "Ask …" re-asks with, and its estimated cost per answer id. */
+  escalationModel: string;
+  escalationEstimates: Record<string, number | null>;
+  suggestion?: ChatSuggestion;
 }
 
 export type CodeActionId = 'copy' | 'insert' | 'apply' | 'newFile';
@@ -54,6 +89,21 @@ export interface WebviewRequests {
   newChat: [void, void];
   codeAction: [{ action: CodeActionId; code: string; language?: string }, void];
   errorAction: [{ action: ErrorActionId; messageId: string }, void];
+  selectModel: [{ model: string }, void];
+  /** Answers the last question again with the same model. */
+  regenerate: [void, void];
+  /** Replaces the last question with new text and answers it. */
+  editLast: [{ text: string }, void];
+  /** Re-asks the question behind an answer with the escalation model; both answers stay. */
+  askStronger: [{ messageId: string }, void];
+  /** Attaches the editor's selection, the current file, or a workspace file by path. */
+  attach: [{ kind: 'selection' | 'currentFile' | 'file'; path?: string }, void];
+  removeAttachment: [{ id: string }, void];
+  /** Workspace files matching what follows an `@` in the input. */
+  fileSuggestions: [{ query: string }, string[]];
+  history: [void, ConversationSummary[]];
+  openConversation: [{ id: string }, void];
+  deleteConversation: [{ id: string }, void];
 }
 
 /** Extension -> webview events: `event: data`. */
@@ -63,6 +113,8 @@ export interface ExtensionEvents {
   /** Text appended to a streaming message, with the live cost estimate so far. */
   messageDelta: { id: string; text: string; cost?: MessageCost };
   messageFinished: ChatMessage;
+  /** A short message for the user (e.g. a secret file that was not attached). */
+  notice: { text: string; severity: 'info' | 'warning' };
 }
 
 export type RequestMethod = keyof WebviewRequests;

@@ -2,29 +2,32 @@
 // answers its typed requests, and forwards the session's events to it.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ChatSession } from '../core/chat/chatSession';
+import { ChatSession, type Attachment } from '../core/chat/chatSession';
+import { ConversationStore } from '../core/chat/conversationStore';
+import { contextWindow } from '../core/cost/pricing';
+import { countTextTokens } from '../core/cost/tokenCount';
+import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
 import type { MeteredClient } from '../core/meteredClient';
-import {
-  isRequestEnvelope,
-  type CodeActionId,
-  type ErrorActionId,
-  type RequestEnvelope,
-  type ToWebview,
-} from '../shared/protocol';
+import { isRequestEnvelope, type CodeActionId, type ErrorActionId, type RequestEnvelope, type ToWebview } from '../shared/protocol';
 import { applyWithDiff } from './applyDiff';
+import type { ClientProvider } from './clientProvider';
 import type { Logger } from './logger';
 import { readSettings } from './settings';
 
 export const CHAT_VIEW_ID = 'penny.chat';
+const MAX_FILE_SUGGESTIONS = 30;
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly isExcluded = compileExcludes(DEFAULT_EXCLUDES);
   readonly session: ChatSession;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
+    storageDir: string,
     metered: MeteredClient,
+    clients: ClientProvider,
     private readonly log: Logger,
   ) {
     this.session = new ChatSession({
@@ -32,8 +35,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       emit: (event, data) => this.post({ kind: 'event', event, data } as ToWebview),
       models: () => chatModels(),
       defaultModel: () => readSettings().chatModel,
+      escalationModel: () => readSettings().escalationModel,
+      priceBook: () => clients.priceBook(),
+      suggestEscalation: () => vscode.workspace.getConfiguration('penny').get<boolean>('escalation.suggest', true),
+      store: new ConversationStore(storageDir, { onWarning: (m) => log.warn(m) }),
+      onError: (m) => log.error(m),
     });
-    this.disposables.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this, { webviewOptions: { retainContextWhenHidden: false } }));
+    void this.session.restore().catch((error: Error) => log.warn(`restoring the chat: ${error.message}`));
+    this.disposables.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
+  }
+
+  get visible(): boolean {
+    return this.view?.visible ?? false;
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -51,13 +64,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
-  get visible(): boolean {
-    return this.view?.visible ?? false;
-  }
-
   /** Shows the view and focuses its input. */
   async focus(): Promise<void> {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  /** `penny.askAboutSelection`: the selection goes into the chat as context, and the chat opens. */
+  async askAboutSelection(): Promise<void> {
+    await this.attach('selection');
+    await this.focus();
   }
 
   private async handle(request: RequestEnvelope): Promise<void> {
@@ -70,24 +85,100 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async dispatch(request: RequestEnvelope): Promise<unknown> {
+    // Long-running requests reply at once; their answers arrive as events.
+    const inBackground = (work: Promise<unknown>) => void work.catch((error: Error) => this.log.error(`chat: ${error.message}`));
     switch (request.method) {
       case 'ready':
         return this.session.snapshot();
       case 'send':
-        // Reply at once; the answer arrives as events.
-        void this.session.send(request.params.text, request.params.model).catch((error: Error) => this.log.error(`chat: ${error.message}`));
+        this.assertIdle();
+        inBackground(this.session.send(request.params.text, request.params.model));
         return undefined;
       case 'stop':
-        this.session.stop();
-        return undefined;
+        return this.session.stop();
       case 'newChat':
-        this.session.newChat();
+        return this.session.newChat();
+      case 'selectModel':
+        return this.session.selectModel(request.params.model);
+      case 'regenerate':
+        this.assertIdle();
+        inBackground(this.session.regenerate());
         return undefined;
+      case 'editLast':
+        this.assertIdle();
+        inBackground(this.session.editLast(request.params.text));
+        return undefined;
+      case 'askStronger':
+        this.assertIdle();
+        inBackground(this.session.askStronger(request.params.messageId));
+        return undefined;
+      case 'attach':
+        return this.attach(request.params.kind, request.params.path);
+      case 'removeAttachment':
+        return this.session.removeAttachment(request.params.id);
+      case 'fileSuggestions':
+        return this.fileSuggestions(request.params.query);
+      case 'history':
+        return this.session.history();
+      case 'openConversation':
+        return this.session.open(request.params.id);
+      case 'deleteConversation':
+        return this.session.deleteConversation(request.params.id);
       case 'codeAction':
         return this.codeAction(request.params.action, request.params.code, request.params.language);
       case 'errorAction':
         return this.errorAction(request.params.action);
     }
+  }
+
+  private assertIdle(): void {
+    if (this.session.busy) throw new Error(vscode.l10n.t('An answer is still streaming; stop it first.'));
+  }
+
+  private async attach(kind: 'selection' | 'currentFile' | 'file', path?: string): Promise<void> {
+    let document: vscode.TextDocument;
+    let range: vscode.Range | undefined;
+    if (kind === 'file') {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder || !path) throw new Error(vscode.l10n.t('Open a folder to attach files.'));
+      document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, path));
+    } else {
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!editor) throw new Error(vscode.l10n.t('Open a file first.'));
+      document = editor.document;
+      if (kind === 'selection') {
+        if (editor.selection.isEmpty) throw new Error(vscode.l10n.t('Select some code first.'));
+        range = editor.selection;
+      }
+    }
+    const relative = vscode.workspace.asRelativePath(document.uri, false);
+    if (this.isExcluded(relative)) {
+      this.post({ kind: 'event', event: 'notice', data: { text: vscode.l10n.t('{0} looks like a secret file and was not attached.', relative), severity: 'warning' } });
+      return;
+    }
+    const content = document.getText(range);
+    const tokens = countTextTokens(content);
+    const model = this.session.snapshot().selectedModel;
+    const window = contextWindow(model);
+    const alreadyAttached = this.session.snapshot().attachments.reduce((sum, a) => sum + a.tokens, 0);
+    if (window !== undefined && tokens + alreadyAttached > window * 0.9) {
+      throw new Error(
+        vscode.l10n.t('{0} is {1} tokens; with what is attached that exceeds what {2} can take ({3}).', relative, tokens.toLocaleString('en-US'), model, window.toLocaleString('en-US')),
+      );
+    }
+    const label = range ? `${relative}:${range.start.line + 1}-${range.end.line + 1}` : relative;
+    const attachment: Attachment = { id: randomBytes(6).toString('hex'), kind: range ? 'selection' : 'file', label, tokens, content, languageId: document.languageId };
+    this.session.attach(attachment);
+  }
+
+  private async fileSuggestions(query: string): Promise<string[]> {
+    const pattern = `**/*${query.replace(/[[\]{}*?]/g, '')}*`;
+    const files = await vscode.workspace.findFiles(pattern, '{**/node_modules/**,**/.git/**}', 200);
+    return files
+      .map((uri) => vscode.workspace.asRelativePath(uri, false))
+      .filter((path) => !this.isExcluded(path))
+      .sort((a, b) => a.length - b.length || a.localeCompare(b))
+      .slice(0, MAX_FILE_SUGGESTIONS);
   }
 
   private async codeAction(action: CodeActionId, code: string, language?: string): Promise<void> {
@@ -105,7 +196,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await applyWithDiff(editor, editor.selection.isEmpty ? undefined : editor.selection, code);
         return;
       case 'newFile': {
-        const document = await vscode.workspace.openTextDocument({ content: code, language: language || undefined });
+        const known = language && (await vscode.languages.getLanguages()).includes(language) ? language : undefined;
+        const document = await vscode.workspace.openTextDocument({ content: code, language: known });
         await vscode.window.showTextDocument(document);
         return;
       }
@@ -124,10 +216,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.commands.executeCommand('workbench.action.openSettings', 'penny.budget');
         return;
       case 'retry':
-        void this.session.retry();
+        void this.session.regenerate();
         return;
       case 'allowOnce':
-        void this.session.retry({ allowOverBudget: true });
+        void this.session.regenerate({ allowOverBudget: true });
         return;
     }
   }

@@ -8,7 +8,8 @@ export interface WaitOptions {
 }
 
 /**
- * Polls `probe` until it returns a value other than undefined/null/false and returns it. On timeout
+ * Polls `probe` until it returns a value other than undefined/null/false (0 and '' count as found:
+ * compare counts explicitly) and returns it. On timeout
  * the error names `what`, and the last thing `describe` saw or the last error the probe threw.
  */
 export async function waitUntil<T>(
@@ -134,10 +135,10 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
   });
   await waitUntil(
     `the inline-completion controller of "${name}" (.editor-group-container .monaco-editor .inline-edits-view-gutter-indicator)`,
-    () => page.locator('.editor-group-container .monaco-editor .inline-edits-view-gutter-indicator').count(),
+    async () => (await page.locator('.editor-group-container .monaco-editor .inline-edits-view-gutter-indicator').count()) > 0,
     { timeoutMs },
   );
-  await waitUntil(`the editor of "${name}" to have the keyboard focus (.editor-group-container .monaco-editor.focused)`, () => page.locator('.editor-group-container .monaco-editor.focused').count(), {
+  await waitUntil(`the editor of "${name}" to have the keyboard focus (.editor-group-container .monaco-editor.focused)`, async () => (await page.locator('.editor-group-container .monaco-editor.focused').count()) > 0, {
     timeoutMs,
   });
 }

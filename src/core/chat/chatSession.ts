@@ -1,9 +1,13 @@
-// One chat conversation: its messages, sending a question through the metered client, streaming
-// the answer out as protocol events, stopping, retrying. Pure: the webview adapter carries the events.
-import type { ChatMessage, ChatSnapshot, ExtensionEvents, MessageCost } from '../../shared/protocol';
+// The chat: the open conversation, sending questions (with attached context) through the metered
+// client, streaming answers out as protocol events, stop / regenerate / edit / re-ask with the
+// strong model, and saving every change. Pure: the webview adapter carries the events.
+import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, ExtensionEvents, MessageCost } from '../../shared/protocol';
 import type { Feature } from '../cost/ledger';
-import type { ChatMessageParam } from '../openaiClient';
+import { costOf, type PriceBook } from '../cost/pricing';
+import { countChatTokens } from '../cost/tokenCount';
 import type { MeteredClient, MeteredResult } from '../meteredClient';
+import type { ChatMessageParam } from '../openaiClient';
+import { titleOf, totalUsd, type ConversationStore, type StoredConversation } from './conversationStore';
 
 export const CHAT_SYSTEM_PROMPT =
   'You are Penny, a concise and precise programming assistant inside VS Code. Answer in GitHub-flavoured markdown. ' +
@@ -11,12 +15,25 @@ export const CHAT_SYSTEM_PROMPT =
 
 export type Emit = <E extends keyof ExtensionEvents>(event: E, data: ExtensionEvents[E]) => void;
 
+/** An attachment with its content, which stays in the extension (the webview sees only its info). */
+export interface Attachment extends AttachmentInfo {
+  content: string;
+  languageId: string;
+}
+
 export interface ChatSessionDeps {
   metered: MeteredClient;
   emit: Emit;
   models: () => string[];
   defaultModel: () => string;
+  escalationModel: () => string;
+  priceBook: () => PriceBook;
+  /** Whether to offer escalation after repeated regenerations or "that's wrong". */
+  suggestEscalation: () => boolean;
+  store?: ConversationStore;
+  onError?: (message: string) => void;
   newId?: () => string;
+  now?: () => Date;
 }
 
 export interface SendOptions {
@@ -25,78 +42,199 @@ export interface SendOptions {
   /** The request's messages when they are not simply the conversation (an escalation's prompt). */
   requestMessages?: ChatMessageParam[];
   modelSetting?: string;
+  alternativeOf?: string;
+  escalated?: boolean;
 }
 
+const SAYS_WRONG = /\b(wrong|incorrect|doesn'?t work|does not work|not right|still (?:fails|broken|wrong)|that'?s not it)\b/i;
+/** Regenerations of the same question before Penny offers the strong model. */
+const REGENERATIONS_BEFORE_SUGGESTION = 2;
+
 export class ChatSession {
-  private messages: ChatMessage[] = [];
-  private conversationId: string;
-  private selectedModel?: string;
+  private conversation: StoredConversation;
+  private pending: Attachment[] = [];
   private running?: AbortController;
+  private regenerations = 0;
+  private suggestion?: ChatSuggestion;
+  private suggestedIn = new Set<string>();
+  private readonly estimates = new Map<string, number | null>();
+  private lastSave: Promise<void> = Promise.resolve();
   private readonly newId: () => string;
+  private readonly now: () => Date;
 
   constructor(private readonly deps: ChatSessionDeps) {
     let counter = 0;
-    this.newId = deps.newId ?? (() => `${Date.now().toString(36)}-${(counter++).toString(36)}`);
-    this.conversationId = this.newId();
+    this.newId = deps.newId ?? (() => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`);
+    this.now = deps.now ?? (() => new Date());
+    this.conversation = this.emptyConversation();
   }
 
   get busy(): boolean {
     return this.running !== undefined;
   }
 
+  /** Opens the most recent saved conversation, if any (at start-up). */
+  async restore(): Promise<void> {
+    const latest = await this.deps.store?.latest();
+    if (latest && !this.busy && this.conversation.messages.length === 0) {
+      this.conversation = latest;
+      this.publish();
+    }
+  }
+
   snapshot(): ChatSnapshot {
-    const answers = this.messages.filter((m) => m.role === 'assistant' && m.cost);
-    const totalUsd = answers.some((m) => m.cost!.usd === null) ? null : answers.reduce((sum, m) => sum + (m.cost!.usd ?? 0), 0);
     return {
-      conversationId: this.conversationId,
-      messages: this.messages.map((m) => ({ ...m })),
+      conversationId: this.conversation.id,
+      messages: this.conversation.messages.map((m) => ({ ...m })),
       models: this.deps.models(),
-      selectedModel: this.selectedModel ?? this.deps.defaultModel(),
+      selectedModel: this.conversation.model || this.deps.defaultModel(),
       busy: this.busy,
-      totalUsd,
+      totalUsd: totalUsd(this.conversation.messages),
+      attachments: this.pending.map(({ id, kind, label, tokens }) => ({ id, kind, label, tokens })),
+      escalationModel: this.deps.escalationModel(),
+      escalationEstimates: this.escalationEstimates(),
+      suggestion: this.suggestion,
     };
+  }
+
+  /** Resolves once every change so far is on disk. */
+  saved(): Promise<void> {
+    return this.lastSave;
+  }
+
+  selectModel(model: string): void {
+    this.conversation.model = model;
+    this.publish();
   }
 
   newChat(): void {
     this.stop();
-    this.messages = [];
-    this.conversationId = this.newId();
-    this.deps.emit('snapshot', this.snapshot());
+    this.conversation = this.emptyConversation();
+    this.pending = [];
+    this.suggestion = undefined;
+    this.regenerations = 0;
+    this.publish();
+  }
+
+  async open(id: string): Promise<void> {
+    if (this.busy) throw new Error('An answer is still streaming; stop it first.');
+    const loaded = await this.deps.store?.load(id);
+    if (!loaded) throw new Error('That conversation could not be read.');
+    this.conversation = loaded;
+    this.suggestion = undefined;
+    this.regenerations = 0;
+    this.publish();
+  }
+
+  async history() {
+    return (await this.deps.store?.list()) ?? [];
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    await this.deps.store?.delete(id);
+    if (id === this.conversation.id) this.newChat();
+  }
+
+  attach(attachment: Attachment): void {
+    this.pending = [...this.pending.filter((a) => a.label !== attachment.label), attachment];
+    this.publish();
+  }
+
+  removeAttachment(id: string): void {
+    this.pending = this.pending.filter((a) => a.id !== id);
+    this.publish();
   }
 
   stop(): void {
     this.running?.abort();
   }
 
-  /** Asks a question; resolves when the answer is finished, stopped or failed. */
-  async send(text: string, model: string, options: SendOptions = {}): Promise<ChatMessage> {
-    if (this.busy) throw new Error('An answer is still streaming; stop it first.');
-    this.selectedModel = model;
-    this.messages.push({ id: this.newId(), role: 'user', text, status: 'done' });
-    return this.answer(model, options);
+  /** Asks a question with the pending attachments; resolves when the answer is finished, stopped or failed. */
+  async send(text: string, model: string): Promise<ChatMessage> {
+    this.assertIdle();
+    const attachments = this.pending;
+    this.pending = [];
+    this.conversation.model = model;
+    const question: ChatMessage = {
+      id: this.newId(),
+      role: 'user',
+      text,
+      status: 'done',
+      attachments: attachments.map(({ id, kind, label, tokens }) => ({ id, kind, label, tokens })),
+    };
+    if (attachments.length > 0) {
+      this.conversation.contexts = {
+        ...this.conversation.contexts,
+        [question.id]: attachments.map(({ label, languageId, content }) => ({ label, languageId, content })),
+      };
+    }
+    const lastAnswer = this.lastAnswer();
+    this.conversation.messages.push(question);
+    this.regenerations = 0;
+    if (lastAnswer && SAYS_WRONG.test(text)) this.offerEscalation(lastAnswer);
+    return this.answer(model, {});
   }
 
-  /** Shows an escalation as a question in this conversation and answers it with the escalation model. */
+  /** Shows an escalation from the editor as a question in this conversation, answered by the escalation model. */
   async sendEscalation(userText: string, requestMessages: ChatMessageParam[], model: string): Promise<ChatMessage> {
-    if (this.busy) throw new Error('An answer is still streaming; stop it first.');
-    this.messages.push({ id: this.newId(), role: 'user', text: userText, status: 'done' });
-    return this.answer(model, { feature: 'escalation', requestMessages, modelSetting: 'penny.escalationModel' });
+    this.assertIdle();
+    this.conversation.messages.push({ id: this.newId(), role: 'user', text: userText, status: 'done' });
+    return this.answer(model, { feature: 'escalation', requestMessages, modelSetting: 'penny.escalationModel', escalated: true });
   }
 
-  /** Answers the last question again (after an error, or to regenerate). */
-  async retry(options: SendOptions = {}): Promise<ChatMessage | undefined> {
+  /** Answers the last question again with the same model (after an error, or to get another answer). */
+  async regenerate(options: Pick<SendOptions, 'allowOverBudget'> = {}): Promise<ChatMessage | undefined> {
     if (this.busy) return undefined;
-    while (this.messages.length > 0 && this.messages[this.messages.length - 1].role === 'assistant') this.messages.pop();
-    if (this.messages.length === 0) return undefined;
-    return this.answer(this.selectedModel ?? this.deps.defaultModel(), options);
+    const last = this.lastAnswer();
+    this.dropTrailingAnswers();
+    if (!this.conversation.messages.length) return undefined;
+    const model = last?.escalated ? this.deps.escalationModel() : this.conversation.model || this.deps.defaultModel();
+    this.regenerations++;
+    const answer = await this.answer(model, { ...options, escalated: last?.escalated });
+    if (this.regenerations >= REGENERATIONS_BEFORE_SUGGESTION) this.offerEscalation(answer);
+    return answer;
+  }
+
+  /** Replaces the last question's text and answers it again. */
+  async editLast(text: string): Promise<ChatMessage | undefined> {
+    this.assertIdle();
+    this.dropTrailingAnswers();
+    const question = this.conversation.messages.at(-1);
+    if (!question || question.role !== 'user') return undefined;
+    question.text = text;
+    return this.answer(this.conversation.model || this.deps.defaultModel(), {});
+  }
+
+  /** Re-asks the question behind `messageId` with the escalation model; both answers stay visible. */
+  async askStronger(messageId: string): Promise<ChatMessage | undefined> {
+    this.assertIdle();
+    const index = this.conversation.messages.findIndex((m) => m.id === messageId);
+    if (index < 0) return undefined;
+    this.suggestion = undefined;
+    const history = this.requestMessages(this.conversation.messages.slice(0, index));
+    return this.answer(this.deps.escalationModel(), {
+      feature: 'escalation',
+      requestMessages: history,
+      modelSetting: 'penny.escalationModel',
+      alternativeOf: messageId,
+      escalated: true,
+    });
   }
 
   private async answer(model: string, options: SendOptions): Promise<ChatMessage> {
-    const history = options.requestMessages ?? this.requestMessages();
-    const answer: ChatMessage = { id: this.newId(), role: 'assistant', text: '', status: 'streaming', model };
-    this.messages.push(answer);
+    const history = options.requestMessages ?? this.requestMessages(this.conversation.messages);
+    const answer: ChatMessage = {
+      id: this.newId(),
+      role: 'assistant',
+      text: '',
+      status: 'streaming',
+      model,
+      escalated: options.escalated || undefined,
+      alternativeOf: options.alternativeOf,
+    };
+    this.conversation.messages.push(answer);
     this.running = new AbortController();
-    this.deps.emit('snapshot', this.snapshot());
+    this.publish();
     let result: MeteredResult;
     try {
       result = await this.deps.metered.run(
@@ -126,17 +264,81 @@ export class ChatSession {
     answer.status = result.outcome === 'cancelled' ? 'stopped' : result.error ? 'error' : 'done';
     if (result.error) answer.error = { message: result.error.message, actions: result.error.actions };
     this.deps.emit('messageFinished', { ...answer });
-    this.deps.emit('snapshot', this.snapshot());
+    this.publish();
     return answer;
   }
 
-  /** The conversation as the API gets it: the system prompt, then every question and kept answer. */
-  private requestMessages(): ChatMessageParam[] {
-    // Partial answers (stopped, cut) stay in the context; empty failed ones do not.
-    const turns: ChatMessageParam[] = this.messages
-      .filter((m) => m.text.trim() !== '')
-      .map((m) => ({ role: m.role, content: m.text }));
+  /** The conversation as the API gets it: the system prompt, then each question (with its context) and kept answer. */
+  private requestMessages(messages: ChatMessage[]): ChatMessageParam[] {
+    // An answer that was re-asked with another model is replaced by the newer one.
+    const replaced = new Set(messages.map((m) => m.alternativeOf).filter(Boolean));
+    const turns: ChatMessageParam[] = messages
+      .filter((m) => m.text.trim() !== '' && !replaced.has(m.id))
+      .map((m) => ({ role: m.role, content: m.role === 'user' ? this.withContext(m) : m.text }));
     return [{ role: 'system', content: CHAT_SYSTEM_PROMPT }, ...turns];
+  }
+
+  private withContext(question: ChatMessage): string {
+    const context = this.conversation.contexts?.[question.id] ?? [];
+    if (context.length === 0) return question.text;
+    const blocks = context.map((a) => `${a.label}:\n\`\`\`${a.languageId}\n${a.content}\n\`\`\``);
+    return `${blocks.join('\n\n')}\n\n${question.text}`;
+  }
+
+  /** What re-asking each everyday-model answer with the strong model would cost, about. */
+  private escalationEstimates(): Record<string, number | null> {
+    const strong = this.deps.escalationModel();
+    const price = this.deps.priceBook().lookup(strong);
+    const out: Record<string, number | null> = {};
+    this.conversation.messages.forEach((message, index) => {
+      if (message.role !== 'assistant' || message.escalated || message.status === 'streaming') return;
+      if (this.conversation.messages.some((m) => m.alternativeOf === message.id)) return;
+      if (!this.estimates.has(message.id)) {
+        const promptTokens = countChatTokens(this.requestMessages(this.conversation.messages.slice(0, index)));
+        const completionTokens = Math.max(message.cost?.completionTokens ?? 0, 200);
+        this.estimates.set(message.id, price ? costOf({ promptTokens, cachedTokens: 0, completionTokens }, price) : null);
+      }
+      out[message.id] = this.estimates.get(message.id)!;
+    });
+    return out;
+  }
+
+  private offerEscalation(answer: ChatMessage): void {
+    const strong = this.deps.escalationModel();
+    if (!this.deps.suggestEscalation() || answer.escalated || this.suggestedIn.has(this.conversation.id)) return;
+    if (answer.model && answer.model.startsWith(strong) && !answer.model.startsWith(`${strong}-mini`)) return;
+    this.suggestedIn.add(this.conversation.id);
+    const estimate = this.escalationEstimates()[answer.id];
+    const price = estimate === undefined || estimate === null ? '' : ` (about $${estimate.toPrecision(2)})`;
+    this.suggestion = { messageId: answer.id, text: `Not quite right? Ask ${strong}${price}.` };
+  }
+
+  private lastAnswer(): ChatMessage | undefined {
+    const last = this.conversation.messages.at(-1);
+    return last?.role === 'assistant' ? last : undefined;
+  }
+
+  private dropTrailingAnswers(): void {
+    while (this.conversation.messages.at(-1)?.role === 'assistant') this.conversation.messages.pop();
+  }
+
+  private assertIdle(): void {
+    if (this.busy) throw new Error('An answer is still streaming; stop it first.');
+  }
+
+  private emptyConversation(): StoredConversation {
+    const now = this.now().toISOString();
+    return { id: this.newId(), title: 'New chat', createdAt: now, updatedAt: now, model: '', messages: [] };
+  }
+
+  /** Sends the snapshot to the view and saves the conversation (once it has something in it). */
+  private publish(): void {
+    this.deps.emit('snapshot', this.snapshot());
+    if (this.conversation.messages.length === 0 || !this.deps.store) return;
+    this.conversation.title = titleOf(this.conversation.messages);
+    this.conversation.updatedAt = this.now().toISOString();
+    const settled = { ...this.conversation, messages: this.conversation.messages.filter((m) => m.status !== 'streaming') };
+    this.lastSave = this.deps.store.save(settled).catch((error: Error) => this.deps.onError?.(`Could not save the conversation: ${error.message}`));
   }
 }
 

@@ -10,9 +10,9 @@
 // zone. Files are keyed by UTC month only so a record's file never depends on the time zone; a report
 // reads every file that can hold a record of its window.
 //
-// Speed: what was read is kept as per-day tallies per file, valid while the file's size and mtime are
-// unchanged; a grown file is read only from where the last read stopped, and this process's own appends
-// update the tallies directly. Money is summed in integer nano-dollars (see pricing.ts).
+// Speed: what was read is kept as per-day tallies per file, valid while the file's size, mtime and
+// inode are unchanged; a grown file is read only from where the last read stopped, and this process's
+// own appends update the tallies directly. Money is summed in integer nano-dollars (see pricing.ts).
 
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';

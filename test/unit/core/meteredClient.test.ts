@@ -127,13 +127,21 @@ describe('metered requests: every request is priced, shown and recorded once', (
   });
 
   describe('a chat session on top', () => {
+    const sessionDeps = () => ({
+      metered,
+      emit: () => undefined,
+      models: () => ['gpt-4o-mini', 'gpt-4o'],
+      defaultModel: () => 'gpt-4o-mini',
+      escalationModel: () => 'gpt-4o',
+      priceBook: () => new PriceBook(),
+      suggestEscalation: () => true,
+    });
+
     it('streams an answer as events, with its model and cost, and keeps a stopped answer', async () => {
       const events: { event: keyof ExtensionEvents; data: unknown }[] = [];
       const session = new ChatSession({
-        metered,
-        emit: (event, data) => events.push({ event, data }),
-        models: () => ['gpt-4o-mini', 'gpt-4o'],
-        defaultModel: () => 'gpt-4o-mini',
+        ...sessionDeps(),
+        emit: (event, data) => void events.push({ event, data }),
       });
       server.enqueue({ content: '# Title\n\nSome **markdown**.', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 100, completion_tokens: 20 } });
       const answer = await session.send('What is this?', 'gpt-4o-mini');
@@ -159,13 +167,13 @@ describe('metered requests: every request is priced, shown and recorded once', (
     });
 
     it('an error shows in the conversation with the actions that fix it', async () => {
-      const session = new ChatSession({ metered, emit: () => undefined, models: () => ['gpt-4o-mini'], defaultModel: () => 'gpt-4o-mini' });
+      const session = new ChatSession(sessionDeps());
       server.enqueue({ error: { status: 401, message: 'Incorrect API key provided: sk-abc***' } });
       const answer = await session.send('Hi', 'gpt-4o-mini');
       assert.equal(answer.status, 'error');
       assert.deepEqual(answer.error?.actions, ['setApiKey']);
       server.enqueue({ content: 'Now it works' });
-      const retried = await session.retry();
+      const retried = await session.regenerate();
       assert.equal(retried?.text, 'Now it works');
       assert.equal(session.snapshot().messages.length, 2);
     });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Ledger, type LedgerRecord, type Totals } from '../../../src/core/cost/ledger';
@@ -82,7 +83,7 @@ describe('Ledger', function () {
     await assert.rejects(ledger.append(makeRecord({ latencyMs: NaN })), TypeError);
     await assert.rejects(ledger.append(makeRecord({ time: 'yesterday' })), TypeError);
     await assert.rejects(ledger.append(makeRecord({ promptTokens: 1.5 })), TypeError);
-    await ledger.append(makeRecord());
+    await ledger.append(makeRecord({ time: daysAgo(0) }));
     assert.equal((await ledger.report()).today.requests, 1);
   });
 
@@ -167,6 +168,36 @@ describe('Ledger', function () {
       assert.equal(report.month.usd, 11, 'this local month starts at local midnight on the 1st');
       assert.equal(report.byDay.find((d) => d.day === '2026-10-31')?.totals.usd, 4);
     });
+
+    // CI runs in UTC, where local and UTC days coincide: check zones where they do not, in child processes.
+    for (const [zone, lastSecondOfNov30, firstSecondOfDec1] of [
+      ['Asia/Kathmandu', '2026-11-30T18:14:59Z', '2026-11-30T18:15:00Z'], // +05:45: both in the November file
+      ['America/St_Johns', '2026-12-01T03:29:59Z', '2026-12-01T03:30:00Z'], // -03:30: both in the December file
+    ]) {
+      it(`splits days and months at local midnight in ${zone}`, () => {
+        const script = `
+          const { Ledger } = require(${JSON.stringify(path.resolve(__dirname, '../../../src/core/cost/ledger.js'))});
+          const record = ${JSON.stringify(makeRecord())};
+          const now = new Date(Date.parse(${JSON.stringify(firstSecondOfDec1)}) + 30 * 60_000);
+          const ledger = new Ledger(process.argv[1], { now: () => now });
+          (async () => {
+            await ledger.append({ ...record, time: new Date(${JSON.stringify(lastSecondOfNov30)}).toISOString(), costUsd: 1 });
+            await ledger.append({ ...record, time: new Date(${JSON.stringify(firstSecondOfDec1)}).toISOString(), costUsd: 2 });
+            const report = await ledger.report();
+            console.log(JSON.stringify({ today: report.today.usd, month: report.month.usd, lastDays: report.byDay.slice(-2).map((d) => [d.day, d.totals.usd]) }));
+          })();`;
+        const result = spawnSync(process.execPath, ['-e', script, dir], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, TZ: zone } });
+        assert.equal(result.status, 0, `child failed: ${result.stderr}`);
+        assert.deepEqual(JSON.parse(result.stdout), {
+          today: 2,
+          month: 2,
+          lastDays: [
+            ['2026-11-30', 1],
+            ['2026-12-01', 2],
+          ],
+        });
+      });
+    }
 
     it('sums exactly', async () => {
       const ledger = open();
