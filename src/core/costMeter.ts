@@ -2,6 +2,7 @@
 // request, and today's totals. Pure state with change listeners; the vscode adapter renders it.
 import type { Feature, LedgerRecord } from './cost/ledger';
 import type { BudgetStatus } from './cost/budget';
+import { sumUsd } from './cost/pricing';
 
 export interface LiveRequest {
   id: number;
@@ -71,8 +72,8 @@ export class CostMeter {
     this.live.delete(id);
     this.recent = [record, ...this.recent].slice(0, this.historySize);
     if (record.costUsd !== null) {
-      this.todayUsd += record.costUsd;
-      this.todayByFeature[record.feature] = (this.todayByFeature[record.feature] ?? 0) + record.costUsd;
+      this.todayUsd = sumUsd([this.todayUsd, record.costUsd]);
+      this.todayByFeature[record.feature] = sumUsd([this.todayByFeature[record.feature] ?? 0, record.costUsd]);
     }
     this.emit();
   }

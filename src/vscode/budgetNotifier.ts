@@ -1,6 +1,6 @@
 // Warns once at 80% and once at 100% of a budget, and keeps the meter's budget state current.
 import * as vscode from 'vscode';
-import { BudgetWarnings } from '../core/cost/budget';
+import { BudgetWarnings, budgetPeriodKey } from '../core/cost/budget';
 import type { CostMeter } from '../core/costMeter';
 import type { MeteredClient } from '../core/meteredClient';
 
@@ -10,9 +10,7 @@ export function watchBudgets(meter: CostMeter, metered: MeteredClient): vscode.D
   const check = async () => {
     const status = await metered.budgetStatus();
     meter.setBudget(status.level === 'ok' ? undefined : status, meter.state().pausedReason);
-    const now = new Date();
-    const periodKey = status.period === 'monthly' ? now.toISOString().slice(0, 7) : now.toLocaleDateString('en-CA');
-    const fresh = warnings.check(status, periodKey);
+    const fresh = warnings.check(status, budgetPeriodKey(status.period ?? 'daily', new Date()));
     if (!fresh?.message) return;
     const raise = vscode.l10n.t('Raise Budget');
     const show = fresh.level === 'exceeded' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;

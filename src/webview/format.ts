@@ -1,6 +1,6 @@
 // Pure text decisions of the chat view: cost lines, link and image policy, code languages.
 // No DOM types here: the unit tests compile this file under the root tsconfig and run it in Node.
-import type { ErrorActionId, MessageCost, MessageStatus } from '../shared/protocol';
+import type { AttachmentInfo, ConversationSummary, ErrorActionId, MessageCost, MessageStatus } from '../shared/protocol';
 
 // Fixed locale so the UI (and its tests) read "1,234" whatever the user's locale.
 const tokenFormat = new Intl.NumberFormat('en-US');
@@ -58,6 +58,65 @@ export function costLine(model: string | undefined, cost: MessageCost | undefine
 export function addToTotal(totalUsd: number | null, cost: MessageCost | undefined): number | null {
   if (totalUsd === null || !cost) return totalUsd;
   return cost.usd === null ? null : totalUsd + cost.usd;
+}
+
+/** "1 message", "3 messages". */
+export function plural(count: number, word: string): string {
+  return `${formatTokens(count)} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** A chip of attached context: "src/app.ts · 1,234 tokens". */
+export function attachmentText(attachment: Pick<AttachmentInfo, 'label' | 'tokens'>): string {
+  return `${attachment.label} · ${plural(attachment.tokens, 'token')}`;
+}
+
+/** The button that re-asks an answer with the strong model: "Ask gpt-4o (~$0.004)". */
+export function askStrongerLabel(model: string, estimateUsd: number | null): string {
+  return `Ask ${model} (${estimateUsd === null ? 'price unknown' : `~${formatUsd(estimateUsd)}`})`;
+}
+
+function dateFormat(options: Intl.DateTimeFormatOptions, timeZone: string | undefined): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', { ...options, timeZone });
+}
+
+const minuteMs = 60_000;
+const hourMs = 60 * minuteMs;
+const dayMs = 24 * hourMs;
+
+/**
+ * When something happened, relative to `now`: "just now", "5 min ago", "3 hours ago",
+ * "yesterday", "4 days ago", then "Mar 4" (this year) or "Mar 4, 2023". Empty for an invalid date.
+ * `timeZone` (default: the local one) only matters for the absolute dates.
+ */
+export function relativeTime(iso: string, now: Date, timeZone?: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return '';
+  const elapsed = now.getTime() - time;
+  if (elapsed < minuteMs) return 'just now'; // also a clock slightly ahead of ours
+  if (elapsed < hourMs) return `${Math.floor(elapsed / minuteMs)} min ago`;
+  if (elapsed < dayMs) return plural(Math.floor(elapsed / hourMs), 'hour') + ' ago';
+  if (elapsed < 2 * dayMs) return 'yesterday';
+  if (elapsed < 7 * dayMs) return `${Math.floor(elapsed / dayMs)} days ago`;
+  const date = new Date(time);
+  const year = dateFormat({ year: 'numeric' }, timeZone);
+  const sameYear = year.format(date) === year.format(now);
+  return dateFormat(sameYear ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', year: 'numeric' }, timeZone).format(date);
+}
+
+/** The line under a conversation in the history: "yesterday · 4 messages · $0.0012". */
+export function historyMeta(summary: Pick<ConversationSummary, 'updatedAt' | 'messageCount' | 'totalUsd'>, now: Date, timeZone?: string): string {
+  const parts = [relativeTime(summary.updatedAt, now, timeZone), plural(summary.messageCount, 'message')];
+  parts.push(summary.totalUsd === null ? 'price unknown' : formatUsd(summary.totalUsd));
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** Conversations newest first (by `updatedAt`; unreadable dates last). */
+export function newestFirst<T extends Pick<ConversationSummary, 'updatedAt'>>(items: readonly T[]): T[] {
+  const time = (item: T) => {
+    const value = Date.parse(item.updatedAt);
+    return Number.isNaN(value) ? -Infinity : value;
+  };
+  return [...items].sort((a, b) => time(b) - time(a) || 0); // -Infinity - -Infinity is NaN
 }
 
 export const errorActionLabels: Record<ErrorActionId, string> = {

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage, ConversationSummary } from '../../shared/protocol';
+import { sumUsd } from '../cost/pricing';
 
 export interface StoredConversation {
   id: string;
@@ -114,13 +115,13 @@ function parseConversation(text: string): StoredConversation | undefined {
 }
 
 export function totalUsd(messages: ChatMessage[]): number | null {
-  let sum = 0;
+  const costs: number[] = [];
   for (const message of messages) {
     if (message.role !== 'assistant' || !message.cost) continue;
     if (message.cost.usd === null) return null;
-    sum += message.cost.usd;
+    costs.push(message.cost.usd);
   }
-  return sum;
+  return sumUsd(costs);
 }
 
 /** A conversation's title: its first question, shortened. */

@@ -1,0 +1,185 @@
+// The simulated user. Types a region of a real file with human timing; the editor asks the engine
+// for a suggestion after every keystroke (cancelling the previous ask, as VS Code does). A suggestion
+// that has been on screen for the user's reaction time and is exactly what they were about to type
+// is accepted with Tab: its characters are not typed. Anything else is ignored and typing goes on.
+import { performance } from 'node:perf_hooks';
+import type { EngineRequest } from '../../../src/core/completion/engine';
+import { keystrokeLength, type Region } from './corpus';
+import type { VirtualClock } from './virtualClock';
+
+/** What the editor calls: CompletionEngine.complete, or any engine with the same shape. */
+export type CompleteFn = (request: EngineRequest, signal: AbortSignal) => Promise<{ text: string; source: 'cache' | 'network' } | undefined>;
+
+/** The extension's limits on what it passes to the engine (src/vscode/inlineCompletions.ts). */
+export const MAX_PREFIX_CHARS = 16_000;
+export const MAX_SUFFIX_CHARS = 4_000;
+
+/** Whether the user takes a suggestion: only when it is exactly what they were about to type next. */
+export function acceptable(aboutToType: string, suggestion: string): boolean {
+  return suggestion.length > 0 && aboutToType.startsWith(suggestion);
+}
+
+export interface TypingMetrics {
+  /** Keys the user pressed to type (Tabs not included). */
+  typedKeys: number;
+  tabs: number;
+  /** engine.complete calls: one per keystroke and one after each accept. */
+  calls: number;
+  suggestionsShown: number;
+  shownFromCache: number;
+  suggestionsIgnored: number;
+  acceptedChars: number;
+  /** Last keystroke to suggestion on screen, virtual ms. */
+  latencyMs: number[];
+  latencyNetworkMs: number[];
+  /** Engine CPU per call, real ms: the synchronous part of complete(), prompt building, cleaning. */
+  cpuMs: number[];
+}
+
+export function newTypingMetrics(): TypingMetrics {
+  return { typedKeys: 0, tabs: 0, calls: 0, suggestionsShown: 0, shownFromCache: 0, suggestionsIgnored: 0, acceptedChars: 0, latencyMs: [], latencyNetworkMs: [], cpuMs: [] };
+}
+
+export interface Call {
+  controller: AbortController;
+  keyTime: number;
+  pos: number;
+  cpuMs: number;
+  /** performance.now() when the backend handed its answer to the engine. */
+  answeredAt?: number;
+}
+
+interface Shown {
+  text: string;
+  pos: number;
+  since: number;
+}
+
+export interface SessionOptions {
+  clock: VirtualClock;
+  complete: CompleteFn;
+  region: Region;
+  /** Pause before the keystroke at each position (typingGaps). */
+  gaps: Map<number, number>;
+  metrics: TypingMetrics;
+  /** How long a suggestion must be on screen before the user takes it. */
+  reactionMs: number;
+  /** Pause after the last keystroke before the user leaves the region. */
+  leaveAfterMs?: number;
+}
+
+/** One region typed by the simulated user; `start()` schedules it on the virtual clock. */
+export class TypingSession {
+  /** Cursor offset in the file: the document is text[0, pos) + text[end, ...). */
+  pos: number;
+  /** The call whose answer may still be shown (the latest one). */
+  current?: Call;
+  private shown?: Shown;
+  private nextKey?: { at: number; timer: { cancelled: boolean } };
+  private readonly text: string;
+
+  constructor(private readonly options: SessionOptions) {
+    this.pos = options.region.start;
+    this.text = options.region.file.text;
+  }
+
+  get region(): Region {
+    return this.options.region;
+  }
+
+  /** What the user is about to type from the cursor to the end of the region. */
+  get aboutToType(): string {
+    return this.text.slice(this.pos, this.options.region.end);
+  }
+
+
+  start(): void {
+    this.scheduleKey();
+  }
+
+  request(): EngineRequest {
+    const { file, end } = this.options.region;
+    return {
+      documentKey: `file:///node_modules/${file.relativePath}`,
+      prefix: this.text.slice(Math.max(0, this.pos - MAX_PREFIX_CHARS), this.pos),
+      suffix: this.text.slice(end, end + MAX_SUFFIX_CHARS),
+      languageId: file.languageId,
+      relativePath: `node_modules/${file.relativePath}`,
+    };
+  }
+
+  private scheduleKey(): void {
+    const { clock, region, gaps } = this.options;
+    if (this.pos >= region.end) {
+      this.nextKey = undefined;
+      clock.schedule(this.options.leaveAfterMs ?? 1500, () => this.current?.controller.abort());
+      return;
+    }
+    const gap = gaps.get(this.pos) ?? 120;
+    this.nextKey = { at: clock.now() + gap, timer: clock.schedule(gap, () => this.typeKey()) };
+  }
+
+  private typeKey(): void {
+    const length = keystrokeLength(this.text, this.pos, this.options.region.end);
+    this.pos += length;
+    this.options.metrics.typedKeys++;
+    this.ask();
+    this.scheduleKey();
+  }
+
+  /** The editor asks for a suggestion at the cursor, cancelling its previous ask. */
+  private ask(): void {
+    const { clock, metrics } = this.options;
+    const previous = this.shown;
+    this.shown = undefined;
+    this.current?.controller.abort();
+    const call: Call = { controller: new AbortController(), keyTime: clock.now(), pos: this.pos, cpuMs: 0 };
+    this.current = call;
+    metrics.calls++;
+    const started = performance.now();
+    const pending = this.options.complete(this.request(), call.controller.signal);
+    call.cpuMs += performance.now() - started;
+    void pending.then(
+      (result) => this.answered(call, result, previous),
+      () => this.answered(call, undefined, previous),
+    );
+  }
+
+  private answered(call: Call, result: { text: string; source: 'cache' | 'network' } | undefined, previous: Shown | undefined): void {
+    const { clock, metrics } = this.options;
+    if (call.answeredAt !== undefined) call.cpuMs += performance.now() - call.answeredAt;
+    metrics.cpuMs.push(call.cpuMs);
+    if (!result || call !== this.current || call.controller.signal.aborted) return;
+    const now = clock.now();
+    metrics.suggestionsShown++;
+    if (result.source === 'cache') metrics.shownFromCache++;
+    metrics.latencyMs.push(now - call.keyTime);
+    if (result.source === 'network') metrics.latencyNetworkMs.push(now - call.keyTime);
+    // Typing through a suggestion keeps it on screen: the user has been seeing it since it first came.
+    const typed = previous ? this.text.slice(previous.pos, call.pos) : '';
+    const continues = previous !== undefined && previous.text === typed + result.text;
+    const shown: Shown = { text: result.text, pos: call.pos, since: continues ? previous.since : now };
+    this.shown = shown;
+    const decideAt = Math.max(now, shown.since + this.options.reactionMs);
+    // The user looks at it before their next keystroke only if it is there long enough.
+    if (this.nextKey && decideAt >= this.nextKey.at) return;
+    clock.schedule(decideAt - now, () => this.decide(shown));
+  }
+
+  private decide(shown: Shown): void {
+    if (this.shown !== shown) return;
+    const { metrics } = this.options;
+    if (!acceptable(this.aboutToType, shown.text)) {
+      metrics.suggestionsIgnored++;
+      return;
+    }
+    if (this.nextKey) this.nextKey.timer.cancelled = true;
+    this.pos += shown.text.length;
+    metrics.tabs++;
+    metrics.acceptedChars += shown.text.length;
+    this.shown = undefined;
+    // The editor asks again at the new cursor position; the user goes on typing after their usual pause.
+    this.ask();
+    this.scheduleKey();
+  }
+}
