@@ -60,10 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     createCostStatusBar(meter),
     watchBudgets(meter, metered),
     registerProposalProvider(),
-    onSettingsChanged(() => {
-      completions.settingsChanged();
-      completions.resumeIfAllowed();
-    }),
+    onSettingsChanged(() => completions.settingsChanged()),
+    keys.onDidChange(() => completions.settingsChanged()),
     vscode.commands.registerCommand('penny.setApiKey', () => setApiKeyCommand(keys, log)),
     vscode.commands.registerCommand('penny.clearApiKey', () => clearApiKeyCommand(keys)),
     vscode.commands.registerCommand('penny.showCostReport', () => report.show()),

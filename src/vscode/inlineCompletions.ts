@@ -12,12 +12,17 @@ const MAX_PREFIX_CHARS = 16_000;
 const MAX_SUFFIX_CHARS = 4_000;
 const MAX_PROMPT_TOKENS = 1500;
 const CACHE_SIZE = 100;
+const BUDGET_RECHECK_MS = 60_000;
+const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', 'quota']);
 
 export class PennyInlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private readonly engine: CompletionEngine;
   private readonly isExcluded = compileExcludes(DEFAULT_EXCLUDES);
   private readonly disposables: vscode.Disposable[] = [];
   private pausedByBudget = false;
+  private lastBudgetCheck = 0;
+  /** Problems the user must fix are told once per session, not on every keystroke. */
+  private readonly told = new Set<string>();
 
   constructor(
     private readonly metered: MeteredClient,
@@ -32,8 +37,11 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     this.disposables.push(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
   }
 
+  /** Settings or the key changed: apply them, and tell about problems afresh. */
   settingsChanged(): void {
     this.engine.configure({ debounceMs: readSettings().debounceMs });
+    this.told.clear();
+    this.resumeIfAllowed();
   }
 
   async provideInlineCompletionItems(
@@ -64,13 +72,17 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     if (!readSettings().inlineCompletionsEnabled) return false;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;
     if (!vscode.workspace.isTrusted) return false;
-    if (this.pausedByBudget) return false;
+    if (this.pausedByBudget) {
+      if (Date.now() - this.lastBudgetCheck > BUDGET_RECHECK_MS) this.resumeIfAllowed();
+      return false;
+    }
     return !this.isExcluded(vscode.workspace.asRelativePath(document.uri, false));
   }
 
   /** Budgets pause completions quietly; a new day, a raised budget or a setting change resumes them. */
   resumeIfAllowed(): void {
     if (!this.pausedByBudget) return;
+    this.lastBudgetCheck = Date.now();
     void this.metered.budgetStatus().then((status) => {
       if (status.blocked) return;
       this.pausedByBudget = false;
@@ -94,13 +106,26 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
       if (result.error.kind === 'budget') {
         this.pausedByBudget = true;
         this.onBudgetPause(`Completions paused: ${result.error.message}`);
+        this.lastBudgetCheck = Date.now();
       } else if (result.error.kind !== 'cancelled') {
         this.log.warn(`completion failed: ${result.error.message}`);
+        if (NEEDS_THE_USER.has(result.error.kind)) void this.tellOnce(result.error.kind, result.error.message, result.error.actions);
       }
       return undefined;
     }
     return result.outcome === 'cancelled' ? undefined : { text: result.text };
   };
+
+  private async tellOnce(kind: string, message: string, actions: readonly string[]): Promise<void> {
+    if (this.told.has(kind)) return;
+    this.told.add(kind);
+    const setKey = vscode.l10n.t('Set API Key');
+    const openSettings = vscode.l10n.t('Open Settings');
+    const buttons = [...(actions.includes('setApiKey') ? [setKey] : []), ...(actions.includes('openSettings') ? [openSettings] : [])];
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Penny completions: {0}', message), ...buttons);
+    if (choice === setKey) await vscode.commands.executeCommand('penny.setApiKey');
+    if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', 'penny.');
+  }
 
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();

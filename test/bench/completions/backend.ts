@@ -74,11 +74,10 @@ export class ContinuationServer {
   private readonly recent: RecentPrompt[] = [];
   /** Whether to model OpenAI's automatic prompt caching (on by default, as on the real API). */
   promptCaching = true;
+  /** The (virtual) time the cache's 5-minute lifetime is measured in. */
+  now: () => number = () => 0;
 
-  constructor(
-    private readonly server: MockOpenAIServer,
-    private readonly clock: () => number,
-  ) {
+  constructor(private readonly server: MockOpenAIServer) {
     server.setDefault((request) => this.reply(request));
   }
 
@@ -118,7 +117,7 @@ export class ContinuationServer {
    * last 5 minutes gets that shared prefix (counted in steps of 128 tokens) at the cached price.
    */
   private cachedTokens(messages: ChatMessageParam[], promptTokens: number): number {
-    const now = this.clock();
+    const now = this.now();
     const system = messages.length > 1 ? messages[0].content : '';
     const user = messages[messages.length - 1].content;
     while (this.recent.length > 0 && now - this.recent[0].at > 5 * 60_000) this.recent.shift();

@@ -1,0 +1,161 @@
+// Benchmark: the cost and quality of inline completions, `npm run bench:completions`.
+//
+// Drives the extension's CompletionEngine with a virtual clock (hours of typing replay in seconds)
+// over regions of real source files from node_modules, typed with human timing, against the local
+// OpenAI-compatible server answering with the file's true continuation after a simulated delay.
+// Compares Penny's settings with a naive engine (a request on every keystroke, no cache, no cancel)
+// and a Continue-like configuration (350 ms debounce, 1,024-token prompts), then checks that
+// post-processing cleans the mess chat models wrap around code.
+//
+// Options: --seed N (1), --ttft MS (350), --tps N (80), --regions N per file (4), --chars N per
+// region (300), --react MS (250), --no-prompt-cache, --json PATH (test-results/bench-completions.json).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { OpenAIClient } from '../../src/core/openaiClient';
+import { warmUpTokenizer } from '../../src/core/cost/tokenCount';
+import { MockOpenAIServer } from '../server/mockOpenAI';
+import { ContinuationServer } from './completions/backend';
+import { DEFAULT_FILES, loadFiles, pickRegions, prng, typingGaps, type Region } from './completions/corpus';
+import { checkMess, type MessSample } from './completions/messy';
+import { markdown, ratios, summarize, targets } from './completions/report';
+import { runEngine, type EngineConfig } from './completions/run';
+
+interface Options {
+  seed: number;
+  ttft: number;
+  tps: number;
+  regions: number;
+  chars: number;
+  react: number;
+  promptCache: boolean;
+  json: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { seed: 1, ttft: 350, tps: 80, regions: 4, chars: 300, react: 250, promptCache: true, json: 'test-results/bench-completions.json' };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split('=', 2);
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--seed':
+      case '--ttft':
+      case '--tps':
+      case '--regions':
+      case '--chars':
+      case '--react': {
+        const n = Number(value());
+        if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number >= 0`);
+        options[flag.slice(2) as 'seed'] = n;
+        break;
+      }
+      case '--no-prompt-cache':
+        options.promptCache = false;
+        break;
+      case '--json':
+        options.json = value();
+        break;
+      case '--help':
+        console.log('usage: bench:completions [--seed N] [--ttft MS] [--tps N] [--regions N] [--chars N] [--react MS] [--no-prompt-cache] [--json PATH]');
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]} (try --help)`);
+    }
+  }
+  if (options.tps <= 0) throw new Error('--tps must be > 0');
+  return options;
+}
+
+/** The extension's defaults (src/vscode/inlineCompletions.ts, penny.inlineCompletions.debounceMs). */
+const ENGINES: EngineConfig[] = [
+  { id: 'penny', label: 'Penny', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'clean' },
+  // Naive: no debounce, no cache, and the requests are never cancelled (each one runs and is billed in full).
+  { id: 'naive', label: 'naive', options: { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 0 }, honourCancel: false, answers: 'clean' },
+  // Continue: 350 ms debounce, 1,024-token prompts, LRU cache of 1,000, stale requests cancelled (PR #2935).
+  { id: 'continueLike', label: 'Continue-like', options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000 }, honourCancel: true, answers: 'clean' },
+  { id: 'pennyMessy', label: 'Penny, messy answers', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'messy' },
+];
+
+function nodeModulesDir(): string {
+  return path.resolve(process.cwd(), 'node_modules');
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  warmUpTokenizer();
+  const files = loadFiles(nodeModulesDir(), DEFAULT_FILES);
+  if (files.length === 0) throw new Error(`no source files found under ${nodeModulesDir()} (run from the repository root)`);
+  const regions = pickRegions(files, options.regions, options.chars, prng(options.seed));
+  const gaps = new Map<Region, Map<number, number>>();
+  regions.forEach((region, i) => gaps.set(region, typingGaps(region, prng(options.seed * 7919 + i + 1))));
+
+  const mock = await MockOpenAIServer.start();
+  const server = new ContinuationServer(mock);
+  server.promptCaching = options.promptCache;
+  const client = new OpenAIClient({ baseUrl: mock.url, apiKey: 'sk-bench-local', maxRetries: 0 });
+  const results = [];
+  try {
+    for (const config of ENGINES) {
+      results.push(
+        await runEngine(config, {
+          client,
+          server,
+          regions,
+          gaps,
+          ttftMs: options.ttft,
+          tokensPerSecond: options.tps,
+          reactionMs: options.react,
+        }),
+      );
+    }
+  } finally {
+    await mock.stop();
+  }
+
+  const byId = new Map(results.map((result) => [result.config.id, summarize(result)]));
+  const penny = byId.get('penny')!;
+  const r = ratios(penny, byId.get('naive')!, byId.get('continueLike')!);
+  // Every request of both Penny runs: each true continuation wrapped in every kind of mess.
+  const samples: MessSample[] = results.filter((result) => result.config.id.startsWith('penny')).flatMap((result) => result.samples);
+  const mess = checkMess(samples);
+  const checks = targets(penny, r, mess);
+  const workload = results[0];
+  const header = [
+    `## Completion benchmark (seed ${options.seed}, ttft ${options.ttft} ms, ${options.tps} tokens/s, reaction ${options.react} ms, prompt caching ${options.promptCache ? 'on' : 'off'})`,
+    '',
+    `Workload: ${regions.length} regions of ${files.length} files from node_modules (${files.map((f) => f.relativePath).join(', ')}), ` +
+      `${workload.workloadChars.toLocaleString('en-US')} characters = ${workload.workloadKeys.toLocaleString('en-US')} keystrokes without completions ` +
+      `(a line break and the next line's indentation are one keystroke). "Per 1k keys" is per 1,000 of those keystrokes, the same for every engine. ` +
+      `Virtual typing time per engine ≈ ${Math.round(workload.virtualMs / 60_000)} min.`,
+  ];
+  const report = markdown({ header, summaries: [...byId.values()], ratios: r, mess, targets: checks });
+  console.log(report);
+  const mismatches = results.reduce((sum, result) => sum + result.promptMismatches, 0);
+  const errors = results.reduce((sum, result) => sum + result.meter.errors, 0);
+  if (mismatches > 0 || errors > 0) console.log(`\nWARNING: ${mismatches} prompt(s) not at the simulated cursor, ${errors} request error(s).`);
+  console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s real time; ${results.map((x) => `${x.config.label} ${(x.realMs / 1000).toFixed(1)} s`).join(', ')})`);
+
+  const json = {
+    options,
+    workload: {
+      files: files.map((f) => f.relativePath),
+      regions: regions.map((region) => ({ file: region.file.relativePath, start: region.start, end: region.end })),
+      keystrokes: workload.workloadKeys,
+      characters: workload.workloadChars,
+    },
+    engines: Object.fromEntries(results.map((result) => [result.config.id, { config: result.config, ...summarize(result), engineStats: result.engine }])),
+    ratios: r,
+    messy: { ...mess, share: mess.total ? mess.exact / mess.total : 0 },
+    targets: checks,
+    pass: checks.every((check) => check.pass),
+  };
+  mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
+  writeFileSync(options.json, JSON.stringify(json, (_key, value) => (value === Infinity ? null : value), 2) + '\n');
+  console.log(`JSON: ${options.json}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+// One engine configuration typed through every region, in virtual time, against the local server.
+import { performance } from 'node:perf_hooks';
+import { CompletionEngine, type EngineOptions, type EngineStats } from '../../../src/core/completion/engine';
+import { CURSOR } from '../../../src/core/completion/prompt';
+import type { OpenAIClient } from '../../../src/core/openaiClient';
+import { newMeter, simulatedBackend, type ContinuationServer, type Meter } from './backend';
+import { keystrokeLength, trueContinuation, type Region } from './corpus';
+import { MESS_KINDS, cleanAnswer, messify, type MessSample } from './messy';
+import { TypingSession, newTypingMetrics, MAX_PREFIX_CHARS, type Call, type TypingMetrics } from './typist';
+import { RealWork, VirtualClock } from './virtualClock';
+
+export interface EngineConfig {
+  /** Key in the JSON report. */
+  id: string;
+  /** Column heading. */
+  label: string;
+  options: EngineOptions;
+  /** false: the backend ignores the engine's cancellation (every request runs and is billed in full). */
+  honourCancel: boolean;
+  /** What the model answers: the true continuation in tags, or wrapped in chat-model mess. */
+  answers: 'clean' | 'messy';
+}
+
+export interface RunContext {
+  client: OpenAIClient;
+  server: ContinuationServer;
+  regions: Region[];
+  gaps: Map<Region, Map<number, number>>;
+  ttftMs: number;
+  tokensPerSecond: number;
+  reactionMs: number;
+}
+
+export interface RunResult {
+  config: EngineConfig;
+  typing: TypingMetrics;
+  meter: Meter;
+  engine: EngineStats;
+  /** Keystrokes the workload takes without any completion: the denominator of every "per 1,000 keystrokes". */
+  workloadKeys: number;
+  workloadChars: number;
+  virtualMs: number;
+  realMs: number;
+  /** Requests whose prompt did not show the cursor where the simulated user was (should be 0). */
+  promptMismatches: number;
+  /** Every request's context and true continuation, for the messy-answer check. */
+  samples: MessSample[];
+}
+
+export function workloadKeystrokes(regions: Region[]): number {
+  let keys = 0;
+  for (const region of regions) {
+    for (let pos = region.start; pos < region.end; pos += keystrokeLength(region.file.text, pos, region.end)) keys++;
+  }
+  return keys;
+}
+
+export async function runEngine(config: EngineConfig, context: RunContext): Promise<RunResult> {
+  const realStart = performance.now();
+  const work = new RealWork();
+  const clock = new VirtualClock(work);
+  let lastFireAt = performance.now();
+  clock.onFire = () => {
+    lastFireAt = performance.now();
+  };
+  const meter = newMeter();
+  const typing = newTypingMetrics();
+  const samples: MessSample[] = [];
+  let promptMismatches = 0;
+  let messIndex = 0;
+  let session: TypingSession | undefined;
+  context.server.resetCache();
+  context.server.now = () => clock.now();
+
+  const backend = simulatedBackend<Call | undefined>({
+    client: context.client,
+    server: context.server,
+    clock,
+    work,
+    meter,
+    ttftMs: context.ttftMs,
+    tokensPerSecond: context.tokensPerSecond,
+    honourCancel: config.honourCancel,
+    lastFireAt: () => lastFireAt,
+    hooks: {
+      onSend(promptCpuMs) {
+        const call = session?.current;
+        if (call) call.cpuMs += promptCpuMs;
+        return call;
+      },
+      answer(call, prompt) {
+        const { file, end } = session!.region;
+        const pos = call?.pos ?? session!.pos;
+        const user = prompt.messages[prompt.messages.length - 1].content;
+        if (!user.includes(file.text.slice(Math.max(0, pos - 24), pos) + CURSOR)) promptMismatches++;
+        const continuation = trueContinuation(file.text, pos, end, prompt.multiline);
+        const sample: MessSample = {
+          prefix: file.text.slice(Math.max(0, pos - MAX_PREFIX_CHARS), pos),
+          suffix: session!.request().suffix,
+          languageId: file.languageId,
+          multiline: prompt.multiline,
+          continuation,
+          maxTokens: prompt.maxTokens,
+        };
+        samples.push(sample);
+        if (config.answers === 'clean') return cleanAnswer(continuation);
+        const kind = MESS_KINDS[messIndex % MESS_KINDS.length];
+        return messify(kind, continuation, sample, messIndex++);
+      },
+      onAnswer(call) {
+        if (call) call.answeredAt = performance.now();
+      },
+    },
+  });
+  const engine = new CompletionEngine(backend, config.options, clock);
+
+  for (const region of context.regions) {
+    session = new TypingSession({
+      clock,
+      complete: (request, signal) => engine.complete(request, signal),
+      region,
+      gaps: context.gaps.get(region)!,
+      metrics: typing,
+      reactionMs: context.reactionMs,
+    });
+    session.start();
+    await clock.run();
+    context.server.clear();
+  }
+
+  return {
+    config,
+    typing,
+    meter,
+    engine: { ...engine.stats },
+    workloadKeys: workloadKeystrokes(context.regions),
+    workloadChars: context.regions.reduce((sum, region) => sum + region.end - region.start, 0),
+    virtualMs: clock.now(),
+    realMs: performance.now() - realStart,
+    promptMismatches,
+    samples,
+  };
+}
