@@ -5,17 +5,17 @@ import { Ledger, type LedgerRecord } from './core/cost/ledger';
 import { CostMeter, type MeterState } from './core/costMeter';
 import { MeteredClient } from './core/meteredClient';
 import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand } from './vscode/apiKey';
-import { registerProposalProvider } from './vscode/applyDiff';
+import { Proposals } from './vscode/applyDiff';
 import { watchBudgets } from './vscode/budgetNotifier';
 import { ChatViewProvider } from './vscode/chatView';
 import { ClientProvider } from './vscode/clientProvider';
 import { CostReportPanel } from './vscode/costReport';
-import { escalateSelection } from './vscode/escalate';
+import { Escalations, type EscalateArgs, type EscalationEvent } from './vscode/escalate';
 import { PennyInlineCompletions } from './vscode/inlineCompletions';
 import { createLogger } from './vscode/logger';
 import { onSettingsChanged, readSettings } from './vscode/settings';
 import { createCostStatusBar } from './vscode/statusBar';
-import type { ChatMessage, ChatSnapshot } from './shared/protocol';
+import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
 
 /** What Penny exports to other extensions and to its integration tests. */
 export interface PennyApi {
@@ -26,6 +26,9 @@ export interface PennyApi {
   ask(question: string, model?: string): Promise<ChatMessage>;
   chatSnapshot(): ChatSnapshot;
   stopChat(): void;
+  /** Presses a code block's button (copy, insert, apply, newFile) in answer `messageId`. */
+  codeAction(action: CodeActionId, code: string, messageId?: string): Promise<unknown>;
+  escalationEvents(): EscalationEvent[];
   /** Whether the chat webview has been resolved and is visible. */
   chatVisible(): boolean;
 }
@@ -46,7 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     onLedgerError: (m) => log.error(m),
   });
   const chatDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations').fsPath;
-  const chat = new ChatViewProvider(context.extensionUri, chatDir, metered, clients, log);
+  const proposals = new Proposals();
+  const chat = new ChatViewProvider(context.extensionUri, chatDir, metered, clients, proposals, log);
+  const escalations = new Escalations(chat, clients);
   const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
   const report = new CostReportPanel(context.extensionUri, ledger);
 
@@ -59,7 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     report,
     createCostStatusBar(meter),
     watchBudgets(meter, metered),
-    registerProposalProvider(),
+    proposals,
     onSettingsChanged(() => completions.settingsChanged()),
     keys.onDidChange(() => completions.settingsChanged()),
     vscode.commands.registerCommand('penny.setApiKey', () => setApiKeyCommand(keys, log)),
@@ -67,7 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     vscode.commands.registerCommand('penny.showCostReport', () => report.show()),
     vscode.commands.registerCommand('penny.focusChat', () => chat.focus()),
     vscode.commands.registerCommand('penny.askAboutSelection', () => chat.askAboutSelection()),
-    vscode.commands.registerCommand('penny.escalateSelection', () => escalateSelection(chat, clients)),
+    vscode.commands.registerCommand('penny.escalateSelection', (args?: EscalateArgs) => escalations.run(args)),
     vscode.commands.registerCommand('penny.toggleInlineCompletions', async () => {
       const enabled = readSettings().inlineCompletionsEnabled;
       await vscode.workspace.getConfiguration('penny').update('inlineCompletions.enabled', !enabled, vscode.ConfigurationTarget.Global);
@@ -88,6 +93,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     ask: (question, model) => chat.session.send(question, model ?? readSettings().chatModel),
     chatSnapshot: () => chat.session.snapshot(),
     stopChat: () => chat.session.stop(),
+    codeAction: (action, code, messageId) => chat.codeAction(action, code, undefined, messageId),
+    escalationEvents: () => [...escalations.events],
     chatVisible: () => chat.visible,
   };
 }

@@ -87,7 +87,8 @@ export interface WebviewRequests {
   send: [{ text: string; model: string }, void];
   stop: [void, void];
   newChat: [void, void];
-  codeAction: [{ action: CodeActionId; code: string; language?: string }, void];
+  /** `messageId`: the answer the code block is in (an escalated answer applies to the code it was asked about). */
+  codeAction: [{ action: CodeActionId; code: string; language?: string; messageId?: string }, void];
   errorAction: [{ action: ErrorActionId; messageId: string }, void];
   selectModel: [{ model: string }, void];
   /** Answers the last question again with the same model. */

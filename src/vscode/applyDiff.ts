@@ -1,42 +1,88 @@
-// Applying model code to a document through a diff the user accepts or rejects:
-// the document changes only on Accept.
+// Applying model code to a document through a diff the user accepts or rejects: the document
+// changes only on Accept (`penny.acceptProposal`, in the diff's title bar and the notification).
 import * as vscode from 'vscode';
 
 const SCHEME = 'penny-proposal';
-const proposals = new Map<string, string>();
+const CONTEXT_KEY = 'penny.proposalOpen';
 
-export function registerProposalProvider(): vscode.Disposable {
-  return vscode.workspace.registerTextDocumentContentProvider(SCHEME, {
-    provideTextDocumentContent: (uri) => proposals.get(uri.toString()) ?? '',
-  });
+interface Pending {
+  uri: vscode.Uri;
+  range: vscode.Range;
+  code: string;
+  version: number;
+  proposalUri: vscode.Uri;
+  settle: (applied: boolean) => void;
 }
 
-/**
- * Shows the document with `range` (or the whole document) replaced by `code` next to the current
- * text, then asks. Returns whether the change was applied.
- */
-export async function applyWithDiff(editor: vscode.TextEditor, range: vscode.Range | undefined, code: string): Promise<boolean> {
-  const document = editor.document;
-  const target = range ?? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
-  const version = document.version;
-  const proposed = document.getText().slice(0, document.offsetAt(target.start)) + code + document.getText().slice(document.offsetAt(target.end));
-  const proposalUri = vscode.Uri.from({ scheme: SCHEME, path: document.uri.path, query: `v=${Date.now()}` });
-  proposals.set(proposalUri.toString(), proposed);
-  try {
+export class Proposals implements vscode.Disposable {
+  private readonly texts = new Map<string, string>();
+  private pending?: Pending;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor() {
+    this.disposables = [
+      vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '' }),
+      vscode.commands.registerCommand('penny.acceptProposal', () => this.settle(true)),
+      vscode.commands.registerCommand('penny.rejectProposal', () => this.settle(false)),
+    ];
+  }
+
+  /**
+   * Shows the document with `range` (or the whole document) replaced by `code` beside the current
+   * text. Resolves true once the change is accepted and applied, false when rejected.
+   */
+  async propose(document: vscode.TextDocument, range: vscode.Range | undefined, code: string): Promise<boolean> {
+    await this.settle(false); // one proposal at a time
+    const target = range ?? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+    const text = document.getText();
+    const proposed = text.slice(0, document.offsetAt(target.start)) + code + text.slice(document.offsetAt(target.end));
+    const proposalUri = vscode.Uri.from({ scheme: SCHEME, path: document.uri.path, query: `v=${Date.now()}` });
+    this.texts.set(proposalUri.toString(), proposed);
+    const result = new Promise<boolean>((resolve) => {
+      this.pending = { uri: document.uri, range: target, code, version: document.version, proposalUri, settle: resolve };
+    });
     const name = document.uri.path.split('/').pop() ?? 'document';
-    await vscode.commands.executeCommand('vscode.diff', document.uri, proposalUri, vscode.l10n.t('{0} ↔ Penny\'s proposal', name), { preview: true });
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
+    await vscode.commands.executeCommand('vscode.diff', document.uri, proposalUri, vscode.l10n.t("{0} ↔ Penny's proposal", name), { preview: true });
     const accept = vscode.l10n.t('Accept');
-    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Apply Penny\'s change to {0}?', name), accept, vscode.l10n.t('Reject'));
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    if (choice !== accept) return false;
-    if (document.version !== version) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} changed while the diff was open; nothing was applied.', name));
-      return false;
+    const reject = vscode.l10n.t('Reject');
+    void vscode.window.showInformationMessage(vscode.l10n.t("Apply Penny's change to {0}?", name), accept, reject).then((choice) => {
+      if (choice === accept) void this.settle(true);
+      else if (choice === reject) void this.settle(false);
+    });
+    return result;
+  }
+
+  private async settle(accepted: boolean): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
+    await closeDiff(pending.proposalUri);
+    this.texts.delete(pending.proposalUri.toString());
+    if (!accepted) return pending.settle(false);
+    const document = await vscode.workspace.openTextDocument(pending.uri);
+    if (document.version !== pending.version) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('The file changed while the diff was open; nothing was applied.'));
+      return pending.settle(false);
     }
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, target, code);
-    return vscode.workspace.applyEdit(edit);
-  } finally {
-    proposals.delete(proposalUri.toString());
+    edit.replace(pending.uri, pending.range, pending.code);
+    pending.settle(await vscode.workspace.applyEdit(edit));
+  }
+
+  dispose(): void {
+    void this.settle(false);
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+async function closeDiff(proposalUri: vscode.Uri): Promise<void> {
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      if (tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposalUri.toString()) {
+        await vscode.window.tabGroups.close(tab);
+      }
+    }
   }
 }

@@ -8,8 +8,9 @@ import { contextWindow } from '../core/cost/pricing';
 import { countTextTokens } from '../core/cost/tokenCount';
 import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
 import type { MeteredClient } from '../core/meteredClient';
+import type { ChatMessageParam } from '../core/openaiClient';
 import { isRequestEnvelope, type CodeActionId, type ErrorActionId, type RequestEnvelope, type ToWebview } from '../shared/protocol';
-import { applyWithDiff } from './applyDiff';
+import type { Proposals } from './applyDiff';
 import type { ClientProvider } from './clientProvider';
 import type { Logger } from './logger';
 import { readSettings } from './settings';
@@ -21,6 +22,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view?: vscode.WebviewView;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly isExcluded = compileExcludes(DEFAULT_EXCLUDES);
+  /** The code each escalated answer was asked about: its rewrite applies there. */
+  private readonly escalationTargets = new Map<string, { uri: vscode.Uri; range: vscode.Range }>();
   readonly session: ChatSession;
 
   constructor(
@@ -28,6 +31,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     storageDir: string,
     metered: MeteredClient,
     clients: ClientProvider,
+    private readonly proposals: Proposals,
     private readonly log: Logger,
   ) {
     this.session = new ChatSession({
@@ -67,6 +71,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Shows the view and focuses its input. */
   async focus(): Promise<void> {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  }
+
+  /** An escalation from the editor: asked in the chat; its proposed rewrite applies to `target`. */
+  async escalate(userText: string, messages: ChatMessageParam[], model: string, target: { uri: vscode.Uri; range: vscode.Range }) {
+    const answer = await this.session.sendEscalation(userText, messages, model);
+    this.escalationTargets.set(answer.id, target);
+    return answer;
   }
 
   /** `penny.askAboutSelection`: the selection goes into the chat as context, and the chat opens. */
@@ -125,7 +136,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'deleteConversation':
         return this.session.deleteConversation(request.params.id);
       case 'codeAction':
-        return this.codeAction(request.params.action, request.params.code, request.params.language);
+        return this.codeAction(request.params.action, request.params.code, request.params.language, request.params.messageId);
       case 'errorAction':
         return this.errorAction(request.params.action);
     }
@@ -181,7 +192,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       .slice(0, MAX_FILE_SUGGESTIONS);
   }
 
-  private async codeAction(action: CodeActionId, code: string, language?: string): Promise<void> {
+  /** Carries out a code block's button; exported through the API so tests can press it too. */
+  async codeAction(action: CodeActionId, code: string, language?: string, messageId?: string): Promise<unknown> {
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
     switch (action) {
       case 'copy':
@@ -191,10 +203,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         if (!editor) throw new Error(vscode.l10n.t('Open an editor to insert the code into.'));
         await editor.edit((edit) => edit.insert(editor.selection.active, code));
         return;
-      case 'apply':
+      case 'apply': {
+        const target = messageId ? this.escalationTargets.get(messageId) : undefined;
+        if (target) return this.proposals.propose(await vscode.workspace.openTextDocument(target.uri), target.range, code);
         if (!editor) throw new Error(vscode.l10n.t('Open an editor to apply the code to.'));
-        await applyWithDiff(editor, editor.selection.isEmpty ? undefined : editor.selection, code);
-        return;
+        return this.proposals.propose(editor.document, editor.selection.isEmpty ? undefined : editor.selection, code);
+      }
       case 'newFile': {
         const known = language && (await vscode.languages.getLanguages()).includes(language) ? language : undefined;
         const document = await vscode.workspace.openTextDocument({ content: code, language: known });

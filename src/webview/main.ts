@@ -1,7 +1,8 @@
 // Entry of the chat webview: wires the VS Code webview API, the request client and the view.
 import type { EventEnvelope, ToExtension, ToWebview } from '../shared/protocol';
 import { RpcClient } from './rpc';
-import { ChatView, type PersistedState } from './view';
+import { parseSavedState, type PersistedState } from './state';
+import { ChatView } from './view';
 
 interface VsCodeApi {
   postMessage(message: ToExtension): void;
@@ -25,6 +26,8 @@ function dispatch(envelope: EventEnvelope): void {
       return view.messageDelta(envelope.data);
     case 'messageFinished':
       return view.messageFinished(envelope.data);
+    case 'notice':
+      return view.showNotice(envelope.data.text, envelope.data.severity);
     default:
       envelope satisfies never;
   }
@@ -36,19 +39,8 @@ window.addEventListener('message', (event: MessageEvent<ToWebview | undefined>) 
   else if (message?.kind === 'event') dispatch(message);
 });
 
-/** State saved by an earlier version of the view may not fit: use only what does. */
-function savedState(value: unknown): PersistedState | undefined {
-  const state = value as Partial<PersistedState> | undefined;
-  if (typeof state?.draft !== 'string') return undefined;
-  return {
-    draft: state.draft,
-    chosenModel: typeof state.chosenModel === 'string' ? state.chosenModel : undefined,
-    snapshot: Array.isArray(state.snapshot?.messages) ? state.snapshot : undefined,
-  };
-}
-
 // Show the saved conversation at once, then replace it with the extension's authoritative one.
-const saved = savedState(vscode.getState());
+const saved = parseSavedState(vscode.getState());
 if (saved) view.restore(saved);
 rpc.request('ready').then(
   (snapshot) => view.showSnapshot(snapshot),

@@ -13,6 +13,18 @@ const timeoutMs: Record<RequestMethod, number> = {
   newChat: 10_000,
   codeAction: 300_000,
   errorAction: 300_000,
+  selectModel: 10_000,
+  // These start an answer and reply once it has started.
+  regenerate: 30_000,
+  editLast: 30_000,
+  askStronger: 30_000,
+  // Reading a large file and counting its tokens may take a moment.
+  attach: 60_000,
+  removeAttachment: 10_000,
+  fileSuggestions: 30_000,
+  history: 30_000,
+  openConversation: 30_000,
+  deleteConversation: 30_000,
 };
 
 interface Pending {

@@ -27,7 +27,7 @@ export interface SourceFile {
 /**
  * A stretch of a file the user types again. The document while typing is
  * `text[0, pos) + text[end, ...)`: what comes after the region is already there, so the cursor's line
- * ends where the region ends (usually at a line break; sometimes before a line's closing `);`).
+ * ends where the region ends: at a line break, or before a line's closing `);`.
  */
 export interface Region {
   file: SourceFile;
@@ -70,9 +70,10 @@ export function loadFiles(nodeModules: string, files = DEFAULT_FILES): SourceFil
 }
 
 /**
- * `perFile` regions of about `length` characters each, starting at line starts in the middle 80% of
- * the file (past the license header and imports), not overlapping. Half of the regions whose last
- * line ends in closing punctuation stop before it, so the cursor sometimes has `);` after it.
+ * Per file, `perFile` block regions of about `length` characters each, from a line start to a line
+ * end in the middle 80% of the file (past the license header and imports), and `perFile` line
+ * regions: the inside of a call on one line, from after its `(` to before the line's closing
+ * `);`, so that the cursor has code after it on its line. No two regions overlap.
  */
 export function pickRegions(files: SourceFile[], perFile: number, length: number, random: () => number): Region[] {
   const regions: Region[] = [];
@@ -81,19 +82,33 @@ export function pickRegions(files: SourceFile[], perFile: number, length: number
     const lineStarts: number[] = [];
     for (let i = 0; i < text.length; i++) if (i === 0 || text[i - 1] === '\n') lineStarts.push(i);
     const taken: [number, number][] = [];
-    for (let attempt = 0; attempt < perFile * 20 && taken.length < perFile; attempt++) {
-      const from = lineStarts[Math.floor(between(random, 0.1, 0.9) * lineStarts.length)];
+    const free = (from: number, to: number) => !taken.some(([s, e]) => from < e + 100 && to + 100 > s);
+    const randomLine = () => lineStarts[Math.floor(between(random, 0.1, 0.9) * lineStarts.length)];
+    let blocks = 0;
+    for (let attempt = 0; attempt < perFile * 20 && blocks < perFile; attempt++) {
+      const from = randomLine();
       // Start at a line with code on it, not in the middle of a blank run.
       if (text.slice(from, text.indexOf('\n', from)).trim() === '') continue;
-      let end = text.indexOf('\n', from + length);
-      if (end === -1) continue;
-      const lastLineStart = text.lastIndexOf('\n', end - 1) + 1;
-      const lastLine = text.slice(lastLineStart, end);
-      const closing = /[)\]}'"`;,]+$/.exec(lastLine);
-      if (closing && lastLine.slice(0, closing.index).trim() !== '' && random() < 0.5) end = lastLineStart + closing.index;
-      if (taken.some(([s, e]) => from < e + 200 && end + 200 > s)) continue;
+      const end = text.indexOf('\n', from + length);
+      if (end === -1 || !free(from, end)) continue;
       taken.push([from, end]);
       regions.push({ file, start: from, end });
+      blocks++;
+    }
+    let lines = 0;
+    for (let attempt = 0; attempt < perFile * 50 && lines < perFile; attempt++) {
+      const lineStart = randomLine();
+      const lineEnd = text.indexOf('\n', lineStart);
+      const line = text.slice(lineStart, lineEnd === -1 ? text.length : lineEnd);
+      const open = line.indexOf('(');
+      const closing = /\)[)\]}'"`;,]*$/.exec(line);
+      if (open === -1 || !closing || closing.index - open < 12 || /^\s*(\/\/|\*|\/\*)/.test(line)) continue;
+      const from = lineStart + open + 1;
+      const end = lineStart + closing.index;
+      if (!free(from, end)) continue;
+      taken.push([from, end]);
+      regions.push({ file, start: from, end });
+      lines++;
     }
   }
   return regions;
