@@ -442,7 +442,7 @@ export class ChatView {
     if (state.editing) parts.push(this.editForm(message));
     else {
       const body = el('div', 'body');
-      if (message.role === 'assistant') body.append(renderMarkdown(message.text, (block) => this.codeToolbar(block)));
+      if (message.role === 'assistant') body.append(renderMarkdown(message.text, (block) => this.codeToolbar(block, message.id)));
       else body.textContent = message.text; // the user's own words, shown as typed
       parts.push(body);
     }
@@ -602,21 +602,22 @@ export class ChatView {
 
   // Code blocks and errors
 
-  private codeToolbar(block: CodeBlock): HTMLElement {
+  /** `messageId`: the answer the block is in (Apply on an escalated answer targets the code it was asked about). */
+  private codeToolbar(block: CodeBlock, messageId: string): HTMLElement {
     const toolbar = el('div', 'code-toolbar');
     toolbar.append(el('span', 'code-language', block.language ?? ''));
     for (const action of codeActions) {
       const actionButton = button(action.label, action.title, { action: action.id });
-      actionButton.addEventListener('click', () => void this.runCodeAction(actionButton, action, block));
+      actionButton.addEventListener('click', () => void this.runCodeAction(actionButton, action, block, messageId));
       toolbar.append(actionButton);
     }
     return toolbar;
   }
 
-  private async runCodeAction(actionButton: HTMLButtonElement, action: (typeof codeActions)[number], block: CodeBlock): Promise<void> {
+  private async runCodeAction(actionButton: HTMLButtonElement, action: (typeof codeActions)[number], block: CodeBlock, messageId: string): Promise<void> {
     actionButton.disabled = true;
     try {
-      await this.rpc.request('codeAction', { action: action.id, code: block.code, language: vscodeLanguageId(block.language) });
+      await this.rpc.request('codeAction', { action: action.id, code: block.code, language: vscodeLanguageId(block.language), messageId });
       actionButton.textContent = action.done;
     } catch (error) {
       actionButton.textContent = 'Failed';

@@ -229,11 +229,26 @@ export async function statusBarText(page: Page, idPart: string, timeoutMs = 20_0
   return (await waitForStatusBar(page, idPart, { timeoutMs })).text;
 }
 
-const GHOST_SELECTOR = '.editor-group-container .monaco-editor span.ghost-text-decoration, .editor-group-container .monaco-editor .ghost-text-decoration-preview, .editor-group-container .monaco-editor div.ghost-text .view-line';
-
-/** The ghost text shown in the editor area now ('' if none); extra lines are joined with newlines. */
+/**
+ * The ghost text shown in the editor area now ('' if none). The first line is the run of
+ * `span.ghost-text-decoration` (one span per token) in its view line; further lines of a multi-line
+ * suggestion are drawn in a view zone (`div.ghost-text`). Lines are joined with newlines.
+ */
 export async function currentGhostText(page: Page): Promise<string> {
-  return (await texts(page, GHOST_SELECTOR)).map((t) => t.replace(/\u00a0/g, ' ')).join('\n');
+  const lines = await page.evaluate(() => {
+    // Runs in the page (this project's tsconfig has no DOM lib).
+    const doc = (globalThis as any).document;
+    const out: string[] = [];
+    for (const editor of Array.from(doc.querySelectorAll('.editor-group-container .monaco-editor')) as any[]) {
+      for (const line of Array.from(editor.querySelectorAll('.view-lines .view-line')) as any[]) {
+        const spans = Array.from(line.querySelectorAll('span.ghost-text-decoration')) as any[];
+        if (spans.length) out.push(spans.map((s) => s.textContent ?? '').join(''));
+      }
+      for (const line of Array.from(editor.querySelectorAll('div.ghost-text .view-line')) as any[]) out.push(line.textContent ?? '');
+    }
+    return out;
+  });
+  return lines.map((line) => line.replace(/\u00a0/g, ' ')).join('\n');
 }
 
 /**

@@ -41,6 +41,11 @@ function reply(req: RecordedRequest): ScriptedReply {
   return { content: COMPLETION, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 } };
 }
 
+/** A line in mocha's output, indented under the test. */
+function note(text: string): void {
+  console.log(`      ${text}`);
+}
+
 function describeRequests(mock: MockOpenAIServer): string {
   return mock.requests.map((r) => `${r.method} ${r.path} model=${r.body?.model ?? '?'}`).join('; ') || 'no requests';
 }
@@ -58,7 +63,8 @@ describe('Penny in VS Code (UI)', function () {
   before(async function () {
     this.timeout(240_000);
     const vsix = findVsix();
-    console.log(`      using ${path.relative(repoRoot(), vsix) || vsix}`);
+    const started = Date.now();
+    note(`using ${vsix}`);
     mock = await MockOpenAIServer.start({ validKeys: [API_KEY] });
     mock.setDefault(reply);
     workspace = copyToTemp(path.join(repoRoot(), 'test', 'fixtures', 'workspace'));
@@ -74,6 +80,7 @@ describe('Penny in VS Code (UI)', function () {
       await openWorkbench(page, server.workbenchUrl());
       // Penny's status bar item appears once the extension is active (onStartupFinished).
       await waitForStatusBar(page, 'penny.cost', { timeoutMs: 60_000, what: 'to appear (Penny activated)' });
+      note(`workbench up and Penny active in ${Date.now() - started} ms`);
     } catch (error) {
       await saveScreenshot(page, 'ui-before-all-failed');
       console.error(`--- code-server log (tail) ---\n${server.logTail()}`);
@@ -98,12 +105,17 @@ describe('Penny in VS Code (UI)', function () {
   });
 
   it('shows an inline completion as ghost text that Tab accepts and Ctrl+S saves', async () => {
+    const opening = Date.now();
     await openFile(page, 'sample.ts');
+    note(`sample.ts open and ready in ${Date.now() - opening} ms`);
     await page.keyboard.press('Control+End');
     await page.keyboard.type('function add(a: number, b: number) {');
     await page.keyboard.press('Enter');
+    const typed = Date.now();
 
-    const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"` });
+    const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 20_000, stableMs: 200 });
+    const firstRequest = mock.requests[0]?.receivedAt;
+    note(`ghost text ${JSON.stringify(ghost)} ${Date.now() - typed - 200} ms after the last key; ${mock.requests.length} completion request(s), the first ${firstRequest ? firstRequest - typed : '?'} ms after it`);
     assert.ok(ghost.includes(COMPLETION));
     await page.keyboard.press('Tab');
     await waitUntil('the ghost text to be accepted (no more ghost text)', async () => (await page.locator('.editor-group-container .monaco-editor span.ghost-text-decoration').count()) === 0);

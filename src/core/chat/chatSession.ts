@@ -3,6 +3,7 @@
 // strong model, and saving every change. Pure: the webview adapter carries the events.
 import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, ExtensionEvents, MessageCost } from '../../shared/protocol';
 import type { Feature } from '../cost/ledger';
+import { formatUsd } from '../cost/format';
 import { costOf, type PriceBook } from '../cost/pricing';
 import { countChatTokens } from '../cost/tokenCount';
 import type { MeteredClient, MeteredResult } from '../meteredClient';
@@ -186,12 +187,17 @@ export class ChatSession {
   async regenerate(options: Pick<SendOptions, 'allowOverBudget'> = {}): Promise<ChatMessage | undefined> {
     if (this.busy) return undefined;
     const last = this.lastAnswer();
+    if (last?.alternativeOf) {
+      // Regenerating a re-ask asks the strong model again; the original answer stays.
+      this.conversation.messages.pop();
+      return this.askStronger(last.alternativeOf);
+    }
     this.dropTrailingAnswers();
     if (!this.conversation.messages.length) return undefined;
     const model = last?.escalated ? this.deps.escalationModel() : this.conversation.model || this.deps.defaultModel();
     this.regenerations++;
     const answer = await this.answer(model, { ...options, escalated: last?.escalated });
-    if (this.regenerations >= REGENERATIONS_BEFORE_SUGGESTION) this.offerEscalation(answer);
+    if (this.regenerations >= REGENERATIONS_BEFORE_SUGGESTION && this.offerEscalation(answer)) this.publish();
     return answer;
   }
 
@@ -232,7 +238,7 @@ export class ChatSession {
       escalated: options.escalated || undefined,
       alternativeOf: options.alternativeOf,
     };
-    this.conversation.messages.push(answer);
+    this.insertAnswer(answer);
     this.running = new AbortController();
     this.publish();
     let result: MeteredResult;
@@ -303,14 +309,28 @@ export class ChatSession {
     return out;
   }
 
-  private offerEscalation(answer: ChatMessage): void {
+  /** A re-ask goes right after the answer it re-asks (and its earlier re-asks); anything else at the end. */
+  private insertAnswer(answer: ChatMessage): void {
+    const messages = this.conversation.messages;
+    if (!answer.alternativeOf) {
+      messages.push(answer);
+      return;
+    }
+    let at = messages.findIndex((m) => m.id === answer.alternativeOf) + 1;
+    while (at < messages.length && messages[at].alternativeOf === answer.alternativeOf) at++;
+    messages.splice(at, 0, answer);
+  }
+
+  /** Offers the strong model once per conversation; returns whether it did. */
+  private offerEscalation(answer: ChatMessage): boolean {
     const strong = this.deps.escalationModel();
-    if (!this.deps.suggestEscalation() || answer.escalated || this.suggestedIn.has(this.conversation.id)) return;
-    if (answer.model && answer.model.startsWith(strong) && !answer.model.startsWith(`${strong}-mini`)) return;
+    if (!this.deps.suggestEscalation() || answer.escalated || this.suggestedIn.has(this.conversation.id)) return false;
+    if (answer.model && answer.model.startsWith(strong) && !answer.model.startsWith(`${strong}-mini`)) return false;
     this.suggestedIn.add(this.conversation.id);
     const estimate = this.escalationEstimates()[answer.id];
-    const price = estimate === undefined || estimate === null ? '' : ` (about $${estimate.toPrecision(2)})`;
+    const price = estimate === undefined ? '' : ` (about ${formatUsd(estimate)})`;
     this.suggestion = { messageId: answer.id, text: `Not quite right? Ask ${strong}${price}.` };
+    return true;
   }
 
   private lastAnswer(): ChatMessage | undefined {

@@ -72,6 +72,7 @@ interface RecentPrompt {
 export class ContinuationServer {
   private readonly answers = new Map<string, string>();
   private readonly recent: RecentPrompt[] = [];
+  private readonly systemTokens = new Map<string, number>();
   /** Whether to model OpenAI's automatic prompt caching (on by default, as on the real API). */
   promptCaching = true;
   /** The (virtual) time the cache's 5-minute lifetime is measured in. */
@@ -103,13 +104,27 @@ export class ContinuationServer {
     const answer = this.answers.get(user);
     if (answer === undefined) return { error: { status: 400, message: 'bench: no answer registered for this prompt' } };
     const { content, finishReason } = applyStopAndLimit(answer, body.stop, body.max_tokens);
-    const promptTokens = countChatTokens(messages);
+    const promptTokens = this.chatTokens(messages);
     return {
       content,
       finishReason,
       chunkSize: 256,
       usage: { prompt_tokens: promptTokens, completion_tokens: countTextTokens(content), cached_tokens: this.cachedTokens(messages, promptTokens) },
     };
+  }
+
+  /** countChatTokens, with the (constant) system message counted once. */
+  private chatTokens(messages: ChatMessageParam[]): number {
+    let tokens = 3; // countChatTokens' reply primer, counted once for the whole list
+    for (const message of messages) {
+      let count = message.role === 'system' ? this.systemTokens.get(message.content) : undefined;
+      if (count === undefined) {
+        count = countChatTokens([message]) - 3;
+        if (message.role === 'system') this.systemTokens.set(message.content, count);
+      }
+      tokens += count;
+    }
+    return tokens;
   }
 
   /**
@@ -131,8 +146,9 @@ export class ContinuationServer {
         while (i < limit && seen.user.charCodeAt(i) === user.charCodeAt(i)) i++;
         common = Math.max(common, i);
       }
-      if (common >= 0) {
-        const sharedTokens = countChatTokens([...messages.slice(0, -1), { role: 'user', content: user.slice(0, common) }]) - 3;
+      // A shared prefix shorter than 1,024 characters cannot be 1,024 tokens: skip counting it.
+      if (common >= 0 && system.length + common >= 1024) {
+        const sharedTokens = this.chatTokens([...messages.slice(0, -1), { role: 'user', content: user.slice(0, common) }]) - 3;
         shared = sharedTokens >= 1024 ? Math.floor(sharedTokens / 128) * 128 : 0;
       }
     }

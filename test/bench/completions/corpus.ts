@@ -70,8 +70,8 @@ export function loadFiles(nodeModules: string, files = DEFAULT_FILES): SourceFil
 }
 
 /**
- * Per file, `perFile` block regions of about `length` characters each, from a line start to a line
- * end in the middle 80% of the file (past the license header and imports), and `perFile` line
+ * Per file, `perFile` block regions of about `length` characters each, from a line's first
+ * character to a line end in the middle 80% of the file (past the license header and imports), and `perFile` line
  * regions: the inside of a call on one line, from after its `(` to before the line's closing
  * `);`, so that the cursor has code after it on its line. No two regions overlap.
  */
@@ -86,9 +86,11 @@ export function pickRegions(files: SourceFile[], perFile: number, length: number
     const randomLine = () => lineStarts[Math.floor(between(random, 0.1, 0.9) * lineStarts.length)];
     let blocks = 0;
     for (let attempt = 0; attempt < perFile * 20 && blocks < perFile; attempt++) {
-      const from = randomLine();
-      // Start at a line with code on it, not in the middle of a blank run.
-      if (text.slice(from, text.indexOf('\n', from)).trim() === '') continue;
+      const lineStart = randomLine();
+      // Start at a line with code on it, after its indentation (the editor put it there on Enter).
+      const indent = /^[ \t]*/.exec(text.slice(lineStart))![0].length;
+      const from = lineStart + indent;
+      if (text[from] === '\n' || from >= text.length) continue;
       const end = text.indexOf('\n', from + length);
       if (end === -1 || !free(from, end)) continue;
       taken.push([from, end]);
@@ -162,8 +164,9 @@ function indentOf(line: string): number {
 
 /**
  * What a perfect model answers at `pos`: for a single-line request the rest of the current line;
- * for a multi-line request the rest of the block the cursor is in (at most `maxLines` lines). Never
- * past the region's end: what follows it is already in the document.
+ * for a multi-line request the rest of the block the cursor is in (at most `maxLines` lines): up to
+ * the first line that leaves it by indentation (its closing bracket included) or that closes more
+ * brackets than the block opened. Never past the region's end: what follows it is already there.
  */
 export function trueContinuation(text: string, pos: number, end: number, multiline: boolean, maxLines = 8): string {
   const lineEnd = text.indexOf('\n', pos);
@@ -175,22 +178,34 @@ export function trueContinuation(text: string, pos: number, end: number, multili
   const baseIndent = indentOf(currentLine);
   const afterOpener = linePrefix.trim() !== '' && OPENER.test(linePrefix);
   const lines = text.slice(pos, end).split('\n');
-  const kept = [lines[0]];
-  for (let i = 1; i < lines.length && kept.length < maxLines; i++) {
+  const kept: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < lines.length && kept.length < maxLines; i++) {
     const line = lines[i];
-    if (line.trim() === '') {
-      kept.push(line);
-      continue;
-    }
-    const indent = indentOf(line);
-    const leaves = afterOpener ? indent <= baseIndent : indent < baseIndent;
-    if (leaves) {
-      // The closing bracket of the block belongs to it.
-      if (afterOpener && /^[)\]}]/.test(line.trim())) kept.push(line);
-      break;
+    if (i > 0 && line.trim() !== '') {
+      const indent = indentOf(line);
+      const leaves = afterOpener ? indent <= baseIndent : indent < baseIndent;
+      if (leaves) {
+        // The closing bracket of the block belongs to it.
+        if (afterOpener && /^[)\]}]/.test(line.trim())) kept.push(line);
+        break;
+      }
     }
     kept.push(line);
+    depth += bracketBalance(line);
+    if (depth < 0) break;
   }
   while (kept.length > 1 && kept[kept.length - 1].trim() === '') kept.pop();
   return kept.join('\n');
+}
+
+/** Opening minus closing brackets on a line, outside strings and line comments. */
+function bracketBalance(line: string): number {
+  const code = line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '').replace(/\/\/.*$/, '');
+  let balance = 0;
+  for (const char of code) {
+    if (char === '{' || char === '(' || char === '[') balance++;
+    else if (char === '}' || char === ')' || char === ']') balance--;
+  }
+  return balance;
 }

@@ -94,17 +94,20 @@ export interface MessReport {
   /** Clean answers whose suggestion is exactly the true continuation (trailing blanks aside). */
   cleanFaithful: { total: number; exact: number };
   failures: MessFailure[];
+  /** Clean answers whose suggestion is not the true continuation (examples). */
+  unfaithful: Omit<MessFailure, 'kind'>[];
 }
 
 /** Share of messy answers cleaned to exactly what the clean answer gives, for samples with a non-empty suggestion. */
 export function checkMess(samples: MessSample[], maxFailures = 8): MessReport {
-  const report: MessReport = { total: 0, exact: 0, byKind: {}, cleanFaithful: { total: 0, exact: 0 }, failures: [] };
+  const report: MessReport = { total: 0, exact: 0, byKind: {}, cleanFaithful: { total: 0, exact: 0 }, failures: [], unfaithful: [] };
   const failuresPerKind = new Map<MessKind, number>();
   samples.forEach((sample, index) => {
     if (sample.continuation.trim() === '') return;
     const expected = shownFor(cleanAnswer(sample.continuation), sample, sample.maxTokens);
     report.cleanFaithful.total++;
     if (expected === normalize(sample.continuation)) report.cleanFaithful.exact++;
+    else if (report.unfaithful.length < maxFailures) report.unfaithful.push({ ...where(sample), raw: cleanAnswer(sample.continuation), expected: normalize(sample.continuation), got: expected });
     if (expected === undefined) return;
     for (const kind of MESS_KINDS) {
       const raw = messify(kind, sample.continuation, sample, index);
@@ -117,20 +120,19 @@ export function checkMess(samples: MessSample[], maxFailures = 8): MessReport {
         report.exact++;
       } else if ((failuresPerKind.get(kind) ?? 0) < Math.max(1, Math.ceil(maxFailures / 4)) && report.failures.length < maxFailures * 3) {
         failuresPerKind.set(kind, (failuresPerKind.get(kind) ?? 0) + 1);
-        const lineStart = sample.prefix.lastIndexOf('\n') + 1;
-        report.failures.push({
-          kind,
-          linePrefix: sample.prefix.slice(lineStart),
-          lineSuffix: sample.suffix.split('\n', 1)[0],
-          multiline: sample.multiline,
-          raw,
-          expected,
-          got,
-        });
+        report.failures.push({ kind, ...where(sample), raw, expected, got });
       }
     }
   });
   return report;
+}
+
+function where(sample: MessSample): { linePrefix: string; lineSuffix: string; multiline: boolean } {
+  return {
+    linePrefix: sample.prefix.slice(sample.prefix.lastIndexOf('\n') + 1),
+    lineSuffix: sample.suffix.split('\n', 1)[0],
+    multiline: sample.multiline,
+  };
 }
 
 /** The continuation as a suggestion can show it: no trailing blanks on lines, no trailing line breaks. */

@@ -15,6 +15,7 @@ export interface EngineSummary {
   label: string;
   requestsPer1k: number;
   cancelledPer1k: number;
+  nothingToSuggestPer1k: number;
   promptTokensPer1k: number;
   cachedPromptTokensPer1k: number;
   completionTokensPer1k: number;
@@ -59,6 +60,7 @@ export function summarize(run: RunResult): EngineSummary {
     label: run.config.label,
     requestsPer1k: per1k(meter.requests),
     cancelledPer1k: per1k(meter.cancelled),
+    nothingToSuggestPer1k: per1k(run.nothingToSuggest),
     promptTokensPer1k: per1k(meter.promptTokens),
     cachedPromptTokensPer1k: per1k(meter.cachedTokens),
     completionTokensPer1k: per1k(meter.completionTokens),
@@ -163,6 +165,7 @@ export function markdown(input: ReportInput): string {
   const rows: [string, (s: EngineSummary) => string][] = [
     ['requests sent / 1k keys', (s) => one(s.requestsPer1k)],
     ['… of which cancelled', (s) => one(s.cancelledPer1k)],
+    ['… of which at a spot with nothing to suggest', (s) => one(s.nothingToSuggestPer1k)],
     ['prompt tokens / 1k keys', (s) => int(s.promptTokensPer1k)],
     ['… of which cached (50% off)', (s) => int(s.cachedPromptTokensPer1k)],
     ['completion tokens / 1k keys', (s) => int(s.completionTokensPer1k)],
@@ -196,6 +199,15 @@ export function markdown(input: ReportInput): string {
   out.push(
     `Clean answers whose suggestion is exactly the true continuation: ${mess.cleanFaithful.exact} / ${mess.cleanFaithful.total} (${pct(mess.cleanFaithful.total ? mess.cleanFaithful.exact / mess.cleanFaithful.total : 0)})`,
   );
+  if (mess.unfaithful.length > 0) {
+    out.push('');
+    out.push('Some clean answers whose suggestion is not the true continuation:');
+    for (const example of mess.unfaithful) {
+      out.push(
+        `- ${example.multiline ? 'multi-line' : 'single line'}, line ${JSON.stringify(example.linePrefix)}|${JSON.stringify(example.lineSuffix)}: answer ${JSON.stringify(example.raw)} → ${JSON.stringify(example.got)}, true continuation ${JSON.stringify(example.expected)}`,
+      );
+    }
+  }
   if (mess.failures.length > 0) {
     out.push('');
     out.push('Some messy answers not cleaned exactly:');

@@ -41,6 +41,8 @@ export interface RunResult {
   workloadChars: number;
   virtualMs: number;
   realMs: number;
+  /** Requests where even a perfect model has nothing to suggest (the true continuation is blank). */
+  nothingToSuggest: number;
   /** Requests whose prompt did not show the cursor where the simulated user was (should be 0). */
   promptMismatches: number;
   /** Every request's context and true continuation, for the messy-answer check. */
@@ -67,6 +69,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
   const typing = newTypingMetrics();
   const samples: MessSample[] = [];
   let promptMismatches = 0;
+  let nothingToSuggest = 0;
   let messIndex = 0;
   let session: TypingSession | undefined;
   context.server.resetCache();
@@ -94,6 +97,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
         const user = prompt.messages[prompt.messages.length - 1].content;
         if (!user.includes(file.text.slice(Math.max(0, pos - 24), pos) + CURSOR)) promptMismatches++;
         const continuation = trueContinuation(file.text, pos, end, prompt.multiline);
+        if (continuation.trim() === '') nothingToSuggest++;
         const sample: MessSample = {
           prefix: file.text.slice(Math.max(0, pos - MAX_PREFIX_CHARS), pos),
           suffix: session!.request().suffix,
@@ -138,6 +142,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
     virtualMs: clock.now(),
     realMs: performance.now() - realStart,
     promptMismatches,
+    nothingToSuggest,
     samples,
   };
 }

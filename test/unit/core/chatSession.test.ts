@@ -101,6 +101,14 @@ describe('chat session', () => {
     // A follow-up carries the newer answer, not both.
     await chat.send('Thanks', 'gpt-4o-mini');
     assert.deepEqual(requests[2].messages.map((m) => m.content).slice(1), ['Why does this leak?', 'strong answer', 'Thanks']);
+    // Re-asking an older answer puts the new one beside it, not at the end.
+    const older = await chat.askStronger(mini.id);
+    const ids = chat.snapshot().messages.map((m) => m.id);
+    assert.equal(ids.indexOf(older!.id), ids.indexOf(strong!.id) + 1);
+    // Regenerating the last answer leaves the re-asks alone.
+    const count = chat.snapshot().messages.length;
+    await chat.regenerate();
+    assert.equal(chat.snapshot().messages.length, count);
   });
 
   it('suggests escalating once, after two regenerations', async () => {
@@ -109,7 +117,7 @@ describe('chat session', () => {
     await chat.regenerate();
     assert.equal(chat.snapshot().suggestion, undefined);
     const answer = await chat.regenerate();
-    assert.match(chat.snapshot().suggestion!.text, /Ask gpt-4o \(about \$/);
+    assert.match(chat.snapshot().suggestion!.text, /Ask gpt-4o \(about \$0\.\d+\)/);
     assert.equal(chat.snapshot().suggestion!.messageId, answer!.id);
     await chat.regenerate();
     await chat.regenerate();
