@@ -85,9 +85,7 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
   const serverMessage = redactSecrets(String(e.message ?? ''));
   const host = safeHost(ctx.baseUrl);
 
-  // The SDK's error classes keep the generic `name` "Error": tell them apart by class name.
-  const kind = (error as { constructor?: { name?: string } } | undefined)?.constructor?.name;
-  const name = kind && kind !== 'Error' && kind !== 'Object' ? kind : e.name;
+  const name = e.name;
   if (name === 'APIUserAbortError' || name === 'AbortError') {
     return { kind: 'cancelled', message: 'Cancelled.', retryable: false, actions: [] };
   }

@@ -209,7 +209,7 @@ export class OpenAIClient {
   }
 
   private toPennyError(error: unknown, context: ErrorContext): PennyError {
-    const pennyError = classifyError(error, context);
+    const pennyError = classifyError(withSdkName(error), context);
     pennyError.message = redactSecrets(pennyError.message, this.options.apiKey);
     return pennyError;
   }
@@ -220,6 +220,19 @@ export class OpenAIClient {
       ? { kind, message: `The answer stalled (nothing for ${idle}) and was stopped; the partial answer is kept.`, retryable: false, actions: ['retry'] }
       : { kind, message: 'The connection dropped mid-answer; the partial answer is kept.', retryable: false, actions: ['retry'] };
   }
+}
+
+/** The SDK's classes keep the generic name "Error" (and bundling renames classes): name them by instanceof. */
+function withSdkName(error: unknown): unknown {
+  const name =
+    error instanceof OpenAI.APIUserAbortError
+      ? 'APIUserAbortError'
+      : error instanceof OpenAI.APIConnectionTimeoutError
+        ? 'APIConnectionTimeoutError'
+        : error instanceof OpenAI.APIConnectionError
+          ? 'APIConnectionError'
+          : undefined;
+  return name ? { name, message: (error as Error).message, cause: (error as Error).cause } : error;
 }
 
 /** The server's delay when it gave one (capped), else exponential backoff with jitter: 0.5 s, 1 s, 2 s ... 8 s. */

@@ -34,6 +34,8 @@ export class Proposals implements vscode.Disposable {
   async propose(document: vscode.TextDocument, range: vscode.Range | undefined, code: string): Promise<boolean> {
     await this.settle(false); // one proposal at a time
     const target = range ?? new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+    // Whole lines selected (ending at the start of the next line) are replaced by whole lines.
+    if (target.end.character === 0 && target.end.line > target.start.line && !code.endsWith('\n')) code += '\n';
     const text = document.getText();
     const proposed = text.slice(0, document.offsetAt(target.start)) + code + text.slice(document.offsetAt(target.end));
     const proposalUri = vscode.Uri.from({ scheme: SCHEME, path: document.uri.path, query: `v=${Date.now()}` });

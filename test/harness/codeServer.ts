@@ -93,6 +93,11 @@ export function onShutdown(cleanup: Cleanup): () => void {
   return () => cleanups.delete(cleanup);
 }
 
+/** True once a SIGINT/SIGTERM started stopping everything. */
+export function isShuttingDown(): boolean {
+  return shuttingDown;
+}
+
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;

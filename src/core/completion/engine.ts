@@ -40,6 +40,24 @@ export interface EngineStats {
   cancelled: number;
 }
 
+/** One request on its way, shared by every caller asking at the same spot. */
+interface Flight {
+  key: string;
+  controller: AbortController;
+  callers: number;
+  /** Past the debounce: the request went out and will be paid for, so it is let finish. */
+  sent: boolean;
+  result: Promise<string | undefined>;
+}
+
+function spotKey(request: EngineRequest): string {
+  return `${request.documentKey}\u0000${request.prefix.length}\u0000${request.prefix.slice(-200)}\u0000${request.suffix.slice(0, 200)}`;
+}
+
+function abortedOf(signal: AbortSignal): Promise<undefined> {
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+}
+
 interface CacheEntry {
   documentKey: string;
   prefix: string;
@@ -67,7 +85,7 @@ export const realClock: Clock = {
 
 export class CompletionEngine {
   private readonly cache: CacheEntry[] = [];
-  private inFlight?: AbortController;
+  private inFlight?: Flight;
   readonly stats: EngineStats = { requests: 0, cacheHits: 0, cancelled: 0 };
 
   constructor(
@@ -87,28 +105,52 @@ export class CompletionEngine {
       this.stats.cacheHits++;
       return cached === '' ? undefined : { text: cached, source: 'cache' };
     }
-    // A newer keystroke supersedes whatever is waiting or in flight.
-    this.inFlight?.abort();
-    const controller = new AbortController();
-    this.inFlight = controller;
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      if (signal.aborted || !(await this.clock.sleep(this.options.debounceMs, controller.signal))) return undefined;
-      const prompt = buildCompletionPrompt(request, this.options.maxPromptTokens);
-      this.stats.requests++;
-      const result = await this.backend(prompt, controller.signal, prompt.multiline ? undefined : singleLineComplete);
-      if (controller.signal.aborted) this.stats.cancelled++;
-      if (!result) return undefined;
-      const text = cleanCompletion(result.text, { prefix: request.prefix, suffix: request.suffix, multiline: prompt.multiline }) ?? '';
-      // Empty answers are remembered too: asking again at the same spot would return nothing again.
-      if (!controller.signal.aborted) this.remember(request, text);
-      if (signal.aborted || !text) return undefined;
-      return { text, source: 'network' };
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      if (this.inFlight === controller) this.inFlight = undefined;
+    const key = spotKey(request);
+    // VS Code asks again for the same spot (a re-trigger): join the request already on its way.
+    const flight = this.inFlight?.key === key ? this.inFlight : this.startFlight(request, key);
+    flight.callers++;
+    const detach = () => {
+      // Nobody waits any more and nothing was sent yet: drop it. Once sent, it finishes into the cache.
+      if (--flight.callers === 0 && !flight.sent) flight.controller.abort();
+    };
+    if (signal.aborted) {
+      detach();
+      return undefined;
     }
+    signal.addEventListener('abort', detach, { once: true });
+    const text = await Promise.race([flight.result, abortedOf(signal)]);
+    signal.removeEventListener('abort', detach);
+    if (!signal.aborted) flight.callers--;
+    return signal.aborted || !text ? undefined : { text, source: 'network' };
+  }
+
+  private startFlight(request: EngineRequest, key: string): Flight {
+    // A newer keystroke supersedes whatever is waiting or in flight.
+    this.inFlight?.controller.abort();
+    const flight: Flight = { key, controller: new AbortController(), callers: 0, sent: false, result: Promise.resolve(undefined) };
+    this.inFlight = flight;
+    flight.result = this.fetch(request, flight).finally(() => {
+      if (this.inFlight === flight) this.inFlight = undefined;
+    });
+    return flight;
+  }
+
+  private async fetch(request: EngineRequest, flight: Flight): Promise<string | undefined> {
+    const { signal } = flight.controller;
+    if (!(await this.clock.sleep(this.options.debounceMs, signal))) return undefined;
+    const prompt = buildCompletionPrompt(request, this.options.maxPromptTokens);
+    this.stats.requests++;
+    flight.sent = true;
+    const result = await this.backend(prompt, signal, prompt.multiline ? undefined : singleLineComplete);
+    if (signal.aborted) {
+      this.stats.cancelled++;
+      return undefined;
+    }
+    if (!result) return undefined;
+    const text = cleanCompletion(result.text, { prefix: request.prefix, suffix: request.suffix, multiline: prompt.multiline }) ?? '';
+    // Empty answers are remembered too: asking again at the same spot would return nothing again.
+    this.remember(request, text);
+    return text || undefined;
   }
 
   private fromCache(request: EngineRequest): string | undefined {

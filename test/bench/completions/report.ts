@@ -160,8 +160,8 @@ export interface ReportInput {
   targets: Target[];
 }
 
-export function markdown(input: ReportInput): string {
-  const { summaries, mess } = input;
+/** The per-engine table, one column per engine. */
+export function table(summaries: EngineSummary[]): string[] {
   const rows: [string, (s: EngineSummary) => string][] = [
     ['requests sent / 1k keys', (s) => one(s.requestsPer1k)],
     ['… of which cancelled', (s) => one(s.cancelledPer1k)],
@@ -180,11 +180,16 @@ export function markdown(input: ReportInput): string {
     ['… network answers only p50 / p95', (s) => `${int(s.latencyNetworkMs.p50)} / ${int(s.latencyNetworkMs.p95)}`],
     ['engine CPU / keystroke p50 / p95 (real µs)', (s) => `${one(s.cpuPerKeystrokeUs.p50)} / ${one(s.cpuPerKeystrokeUs.p95)}`],
   ];
-  const out: string[] = [...input.header, ''];
+  const out: string[] = [];
   out.push(`| per 1,000 keystrokes | ${summaries.map((s) => s.label).join(' | ')} |`);
   out.push(`|---|${summaries.map(() => '---:').join('|')}|`);
   for (const [name, cell] of rows) out.push(`| ${name} | ${summaries.map(cell).join(' | ')} |`);
-  out.push('');
+  return out;
+}
+
+export function markdown(input: ReportInput): string {
+  const { summaries, mess } = input;
+  const out: string[] = [...input.header, '', ...table(summaries), ''];
   const r = input.ratios;
   out.push('Ratios (Penny ÷ other):');
   out.push(`- vs naive: requests ${fixed(r.requestsVsNaive, 3)}x, dollars ${fixed(r.usdVsNaive, 3)}x`);

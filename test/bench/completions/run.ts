@@ -7,6 +7,7 @@ import { newMeter, simulatedBackend, type ContinuationServer, type Meter } from 
 import { keystrokeLength, trueContinuation, type Region } from './corpus';
 import { MESS_KINDS, cleanAnswer, messify, type MessSample } from './messy';
 import { TypingSession, newTypingMetrics, MAX_PREFIX_CHARS, type Call, type TypingMetrics } from './typist';
+import { ProposedEngine, type ProposalFeatures } from './proposals';
 import { RealWork, VirtualClock } from './virtualClock';
 
 export interface EngineConfig {
@@ -19,6 +20,8 @@ export interface EngineConfig {
   honourCancel: boolean;
   /** What the model answers: the true continuation in tags, or wrapped in chat-model mess. */
   answers: 'clean' | 'messy';
+  /** Run the bench-only engine variant with these proposed changes instead of CompletionEngine. */
+  proposals?: ProposalFeatures;
 }
 
 export interface RunContext {
@@ -35,7 +38,7 @@ export interface RunResult {
   config: EngineConfig;
   typing: TypingMetrics;
   meter: Meter;
-  engine: EngineStats;
+  engine: EngineStats & Partial<ProposedEngine['stats']>;
   /** Keystrokes the workload takes without any completion: the denominator of every "per 1,000 keystrokes". */
   workloadKeys: number;
   workloadChars: number;
@@ -116,7 +119,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       },
     },
   });
-  const engine = new CompletionEngine(backend, config.options, clock);
+  const engine = config.proposals ? new ProposedEngine(backend, config.options, clock, config.proposals) : new CompletionEngine(backend, config.options, clock);
 
   for (const region of context.regions) {
     session = new TypingSession({
@@ -126,6 +129,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       gaps: context.gaps.get(region)!,
       metrics: typing,
       reactionMs: context.reactionMs,
+      stablePrefixWindow: config.proposals?.stableWindow,
     });
     session.start();
     await clock.run();

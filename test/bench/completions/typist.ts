@@ -13,6 +13,18 @@ export type CompleteFn = (request: EngineRequest, signal: AbortSignal) => Promis
 /** The extension's limits on what it passes to the engine (src/vscode/inlineCompletions.ts). */
 export const MAX_PREFIX_CHARS = 16_000;
 export const MAX_SUFFIX_CHARS = 4_000;
+/** For the stable-window proposal: the prefix window's start moves in steps this long. */
+export const PREFIX_WINDOW_STEP = 4_096;
+
+/**
+ * Where the prefix passed to the engine starts in the document: like the extension, the last
+ * MAX_PREFIX_CHARS before the cursor; `stable`: a start rounded up to PREFIX_WINDOW_STEP, so it
+ * stays put while the user types.
+ */
+export function prefixWindowStart(cursor: number, stable: boolean): number {
+  if (!stable) return Math.max(0, cursor - MAX_PREFIX_CHARS);
+  return Math.max(0, Math.ceil((cursor - MAX_PREFIX_CHARS) / PREFIX_WINDOW_STEP) * PREFIX_WINDOW_STEP);
+}
 
 /** Whether the user takes a suggestion: only when it is exactly what they were about to type next. */
 export function acceptable(aboutToType: string, suggestion: string): boolean {
@@ -66,6 +78,8 @@ export interface SessionOptions {
   reactionMs: number;
   /** Pause after the last keystroke before the user leaves the region. */
   leaveAfterMs?: number;
+  /** Pass a prefix window whose start moves in steps (a proposal) instead of the extension's sliding one. */
+  stablePrefixWindow?: boolean;
 }
 
 /** One region typed by the simulated user; `start()` schedules it on the virtual clock. */
@@ -97,11 +111,14 @@ export class TypingSession {
     this.scheduleKey();
   }
 
-  request(): EngineRequest {
+  /** What the extension passes to the engine at the cursor, plus the document offset where `prefix` starts. */
+  request(): EngineRequest & { prefixOffset: number } {
     const { file, end } = this.options.region;
+    const start = prefixWindowStart(this.pos, this.options.stablePrefixWindow ?? false);
     return {
       documentKey: `file:///node_modules/${file.relativePath}`,
-      prefix: this.text.slice(Math.max(0, this.pos - MAX_PREFIX_CHARS), this.pos),
+      prefixOffset: start,
+      prefix: this.text.slice(start, this.pos),
       suffix: this.text.slice(end, end + MAX_SUFFIX_CHARS),
       languageId: file.languageId,
       relativePath: `node_modules/${file.relativePath}`,

@@ -82,6 +82,26 @@ describe('completion engine', () => {
     assert.equal(sent.length, 0);
   });
 
+  it('asking again at the same spot joins the request on its way; a sent request is let finish into the cache', async () => {
+    let answerNow!: () => void;
+    const slow: CompletionBackend = async (prompt) => {
+      sent.push(prompt.messages[1].content);
+      await new Promise<void>((resolve) => (answerNow = resolve));
+      return { text: '<COMPLETION>items.length;</COMPLETION>' };
+    };
+    engine = new CompletionEngine(slow, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+    const first = new AbortController();
+    const firstResult = engine.complete(request('const n = '), first.signal);
+    await clock.advance(250); // sent, the answer not back yet
+    first.abort(); // VS Code re-triggers: the first caller goes away
+    const secondResult = engine.complete(request('const n = '), new AbortController().signal);
+    answerNow();
+    assert.equal(await firstResult, undefined);
+    assert.equal((await secondResult)?.text, 'items.length;');
+    assert.equal(sent.length, 1);
+    assert.equal((await engine.complete(request('const n = '), new AbortController().signal))?.source, 'cache');
+  });
+
   it('typing through a shown suggestion, or deleting back to it, costs no request', async () => {
     const first = engine.complete(request('const n = '), new AbortController().signal);
     await clock.advance(250);
