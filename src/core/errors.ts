@@ -1,6 +1,7 @@
 // Turns whatever a request can fail with into a message a user can act on.
 // Pure: no `vscode`. Never includes the API key or a raw stack trace.
 import type { ErrorActionId } from '../shared/protocol';
+import { redactSecretsInText } from './secrets';
 
 export type ErrorKind =
   | 'noKey'
@@ -52,13 +53,14 @@ interface ApiErrorLike {
   cause?: unknown;
 }
 
-const SECRET_PATTERN = /\b(sk-[A-Za-z0-9_*-]{6,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
+/** Shorter than a full key: OpenAI's errors echo masked keys like `sk-abc***xyz`. */
+const KEY_IN_MESSAGE = /\b(sk-[A-Za-z0-9_*-]{6,}|Bearer\s+[A-Za-z0-9._~+/=-]{8,})/g;
 
 /** Removes anything that looks like a key from text shown to users or logged. */
 export function redactSecrets(text: string, knownKey?: string): string {
   let out = knownKey && knownKey.length >= 4 ? text.split(knownKey).join('[redacted]') : text;
-  out = out.replace(SECRET_PATTERN, '[redacted]');
-  return out;
+  out = out.replace(KEY_IN_MESSAGE, '[redacted]');
+  return redactSecretsInText(out).text;
 }
 
 /** Delay the server asked for: `retry-after-ms`, then `retry-after` in seconds or as a date. */

@@ -6,14 +6,14 @@ import { ChatSession, type Attachment } from '../core/chat/chatSession';
 import { ConversationStore } from '../core/chat/conversationStore';
 import { contextWindow } from '../core/cost/pricing';
 import { countTextTokens } from '../core/cost/tokenCount';
-import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
 import type { MeteredClient } from '../core/meteredClient';
 import type { ChatMessageParam } from '../core/openaiClient';
+import { redactSecretsInText } from '../core/secrets';
 import { isRequestEnvelope, type CodeActionId, type ErrorActionId, type RequestEnvelope, type ToWebview } from '../shared/protocol';
 import type { Proposals } from './applyDiff';
 import type { ClientProvider } from './clientProvider';
 import type { Logger } from './logger';
-import { readSettings } from './settings';
+import { excludedFiles, readSettings } from './settings';
 
 export const CHAT_VIEW_ID = 'penny.chat';
 const MAX_FILE_SUGGESTIONS = 30;
@@ -21,7 +21,7 @@ const MAX_FILE_SUGGESTIONS = 30;
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly isExcluded = compileExcludes(DEFAULT_EXCLUDES);
+  private readonly isExcluded = (path: string) => excludedFiles()(path);
   /** The code each escalated answer was asked about: its rewrite applies there. */
   private readonly escalationTargets = new Map<string, { uri: vscode.Uri; range: vscode.Range }>();
   readonly session: ChatSession;
@@ -167,7 +167,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       this.post({ kind: 'event', event: 'notice', data: { text: vscode.l10n.t('{0} looks like a secret file and was not attached.', relative), severity: 'warning' } });
       return;
     }
-    const content = document.getText(range);
+    const { text: content, count: secrets } = redactSecretsInText(document.getText(range));
+    if (secrets > 0) {
+      this.post({ kind: 'event', event: 'notice', data: { text: vscode.l10n.t('Removed {0} secret-looking string(s) from {1} before attaching.', secrets, relative), severity: 'warning' } });
+    }
     const tokens = countTextTokens(content);
     const model = this.session.snapshot().selectedModel;
     const window = contextWindow(model);

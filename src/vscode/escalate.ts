@@ -12,6 +12,7 @@ import {
   type EscalationEstimate,
   type EscalationTask,
 } from '../core/escalation';
+import { redactSecretsInText } from '../core/secrets';
 import type { ChatViewProvider } from './chatView';
 import type { ClientProvider } from './clientProvider';
 import { readSettings } from './settings';
@@ -46,7 +47,9 @@ export class Escalations {
     if (!target) return;
     const settings = readSettings();
     const relativePath = vscode.workspace.asRelativePath(editor.document.uri, false);
-    const base = { code: editor.document.getText(target.range), languageId: editor.document.languageId, relativePath, origin: target.origin };
+    const { text: code, count: secrets } = redactSecretsInText(editor.document.getText(target.range));
+    if (secrets > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Penny removed {0} secret-looking string(s) from the code before sending.', secrets));
+    const base = { code, languageId: editor.document.languageId, relativePath, origin: target.origin };
     const estimateFor = (instruction: string) =>
       estimateEscalation(escalationPrompt({ ...base, instruction }).messages, settings.escalationModel, settings.chatModel, this.clients.priceBook());
 

@@ -2,14 +2,13 @@
 // never for output panes, the SCM input or other non-editor text.
 import * as vscode from 'vscode';
 import { CompletionEngine, type CompletionBackend } from '../core/completion/engine';
-import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
+import { documentWindow } from '../core/completion/prompt';
+import { relevantSnippets, type OpenDocument } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
 import type { Logger } from './logger';
-import { readSettings } from './settings';
+import { excludedFiles, readSettings } from './settings';
 
 const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
-const MAX_PREFIX_CHARS = 16_000;
-const MAX_SUFFIX_CHARS = 4_000;
 const MAX_PROMPT_TOKENS = 1500;
 const CACHE_SIZE = 100;
 const BUDGET_RECHECK_MS = 60_000;
@@ -17,7 +16,7 @@ const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', '
 
 export class PennyInlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private readonly engine: CompletionEngine;
-  private readonly isExcluded = compileExcludes(DEFAULT_EXCLUDES);
+  private readonly isExcluded = excludedFiles;
   private readonly disposables: vscode.Disposable[] = [];
   private pausedByBudget = false;
   private lastBudgetCheck = 0;
@@ -57,15 +56,23 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     const result = await this.engine.complete(
       {
         documentKey: document.uri.toString(),
-        prefix: text.slice(Math.max(0, offset - MAX_PREFIX_CHARS), offset),
-        suffix: text.slice(offset, offset + MAX_SUFFIX_CHARS),
+        ...documentWindow(text, offset),
         languageId: document.languageId,
         relativePath: vscode.workspace.asRelativePath(document.uri, false),
+        snippets: () => relevantSnippets(text.slice(Math.max(0, offset - 2_000), offset), this.otherOpenDocuments(document)),
       },
       signal,
     );
     if (!result || token.isCancellationRequested) return undefined;
     return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+  }
+
+  private otherOpenDocuments(current: vscode.TextDocument): OpenDocument[] {
+    return vscode.workspace.textDocuments
+      .filter((d) => d !== current && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote'))
+      .map((d) => ({ path: vscode.workspace.asRelativePath(d.uri, false), document: d }))
+      .filter(({ path }) => !this.isExcluded()(path))
+      .map(({ path, document }) => ({ path, text: document.getText() }));
   }
 
   private enabledFor(document: vscode.TextDocument): boolean {
@@ -76,7 +83,7 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
       if (Date.now() - this.lastBudgetCheck > BUDGET_RECHECK_MS) this.resumeIfAllowed();
       return false;
     }
-    return !this.isExcluded(vscode.workspace.asRelativePath(document.uri, false));
+    return !this.isExcluded()(vscode.workspace.asRelativePath(document.uri, false));
   }
 
   /** Budgets pause completions quietly; a new day, a raised budget or a setting change resumes them. */

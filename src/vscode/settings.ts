@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { BudgetSettings } from '../core/cost/budget';
 import type { ModelPrice } from '../core/cost/pricing';
+import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -42,6 +43,18 @@ export function readSettings(): PennySettings {
 function machineValue<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
   const inspected = config.inspect<T>(key);
   return (inspected?.globalValue ?? inspected?.defaultValue ?? fallback) as T;
+}
+
+let excludeCache: { patterns: string; matcher: (path: string) => boolean } | undefined;
+
+/** The files Penny never sends: the defaults plus `penny.excludeFiles`, compiled once per change. */
+export function excludedFiles(): (relativePath: string) => boolean {
+  const user = vscode.workspace.getConfiguration('penny').inspect<string[]>('excludeFiles');
+  // A workspace may add exclusions but never remove the defaults.
+  const patterns = [...DEFAULT_EXCLUDES, ...(user?.globalValue ?? []), ...(user?.workspaceValue ?? []), ...(user?.workspaceFolderValue ?? [])];
+  const key = patterns.join('\u0000');
+  if (excludeCache?.patterns !== key) excludeCache = { patterns: key, matcher: compileExcludes(patterns) };
+  return excludeCache.matcher;
 }
 
 export function onSettingsChanged(listener: () => void): vscode.Disposable {

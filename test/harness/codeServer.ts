@@ -39,12 +39,16 @@ function toolsCacheDir(): string {
   return process.env.PENNY_TOOLS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'penny-tools');
 }
 
-/** The code-server executable: PENNY_CODE_SERVER, else the ensure-tools cache. */
+/** The code-server executable: PENNY_CODE_SERVER if set, else the ensure-tools cache. */
 export function findCodeServer(): string {
-  const candidates = [process.env.PENNY_CODE_SERVER, path.join(toolsCacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server')];
-  for (const candidate of candidates) if (candidate && isExecutable(candidate)) return candidate;
-  const where = process.env.PENNY_CODE_SERVER ? `PENNY_CODE_SERVER=${process.env.PENNY_CODE_SERVER} is not an executable` : `code-server ${CODE_SERVER_VERSION} not found (PENNY_CODE_SERVER is not set and ${candidates[1]} does not exist)`;
-  throw new ToolMissingError(where);
+  const fromEnv = process.env.PENNY_CODE_SERVER;
+  if (fromEnv) {
+    if (isExecutable(fromEnv)) return fromEnv;
+    throw new ToolMissingError(`PENNY_CODE_SERVER=${fromEnv} is not an executable`);
+  }
+  const cached = path.join(toolsCacheDir(), `code-server-${CODE_SERVER_VERSION}`, 'node_modules', '.bin', 'code-server');
+  if (isExecutable(cached)) return cached;
+  throw new ToolMissingError(`code-server ${CODE_SERVER_VERSION} not found (PENNY_CODE_SERVER is not set and ${cached} does not exist)`);
 }
 
 /** Debian's Chromium: PENNY_CHROMIUM, else /usr/bin/chromium. */

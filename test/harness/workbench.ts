@@ -251,6 +251,23 @@ export async function currentGhostText(page: Page): Promise<string> {
   return lines.map((line) => line.replace(/\u00a0/g, ' ')).join('\n');
 }
 
+/** The text of the active editor's rendered lines without any ghost text (only the lines in view). */
+export async function editorLines(page: Page): Promise<string[]> {
+  const lines = await page.evaluate(() => {
+    // Runs in the page (this project's tsconfig has no DOM lib).
+    const doc = (globalThis as any).document;
+    const editor = doc.querySelector('.editor-group-container .monaco-editor.focused') ?? doc.querySelector('.editor-group-container .monaco-editor');
+    if (!editor) return [] as Array<{ top: number; text: string }>;
+    return (Array.from(editor.querySelectorAll('.view-lines .view-line')) as any[]).map((line) => {
+      const clone = line.cloneNode(true);
+      for (const ghost of Array.from(clone.querySelectorAll('.ghost-text-decoration, .ghost-text-decoration-preview')) as any[]) ghost.remove();
+      return { top: parseFloat(line.style.top) || 0, text: clone.textContent ?? '' };
+    });
+  });
+  // View lines are recycled in any DOM order; their `top` gives the visual order.
+  return lines.sort((a, b) => a.top - b.top).map((line) => line.text.replace(/\u00a0/g, ' '));
+}
+
 /**
  * Waits for ghost text that satisfies `accept` (default: non-empty) and has not changed for
  * `stableMs` (multi-line ghost text is drawn in two passes), and returns it.

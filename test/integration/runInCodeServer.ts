@@ -13,11 +13,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { saveScreenshot, launchBrowser, type BrowserSession } from '../harness/browser';
-import { copyToTemp, repoRoot, startCodeServer, ToolMissingError, type CodeServer } from '../harness/codeServer';
+import { copyToTemp, findChromium, findCodeServer, repoRoot, startCodeServer, ToolMissingError, type CodeServer } from '../harness/codeServer';
 import { MockOpenAIServer } from '../server/mockOpenAI';
 
 export const TEST_API_KEY = 'sk-test-penny-0000';
 const RESULT_PATTERN = /PENNY_RESULT (\{[^}]*\})/;
+const WORKBENCH_STACK_FRAME = /^\s+at .*\/static\/out\/vs\//;
 
 export interface IntegrationResult {
   passed: number;
@@ -48,6 +49,9 @@ export async function runIntegrationInCodeServer(options: IntegrationOptions = {
     if (!fs.existsSync(file)) throw new Error(`${file} is missing: build it first with \`${how}\``);
   }
 
+  findCodeServer(); // missing tools: fail before starting anything, with the install hint
+  findChromium();
+
   let mock: MockOpenAIServer | undefined;
   let workspace: { dir: string; remove(): void } | undefined;
   let server: CodeServer | undefined;
@@ -75,6 +79,7 @@ export async function runIntegrationInCodeServer(options: IntegrationOptions = {
       const text = formatLog(args);
       for (const line of text.split('\n')) {
         lines.push(line);
+        if (WORKBENCH_STACK_FRAME.test(line)) continue; // the workbench's own stack traces: noise here
         log(type === 'error' ? `[err] ${line}` : line);
       }
     });

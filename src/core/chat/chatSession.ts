@@ -8,6 +8,7 @@ import { costOf, type PriceBook } from '../cost/pricing';
 import { countChatTokens } from '../cost/tokenCount';
 import type { MeteredClient, MeteredResult } from '../meteredClient';
 import type { ChatMessageParam } from '../openaiClient';
+import { redactSecretsInText } from '../secrets';
 import { titleOf, totalUsd, type ConversationStore, type StoredConversation } from './conversationStore';
 
 export const CHAT_SYSTEM_PROMPT =
@@ -151,12 +152,14 @@ export class ChatSession {
   }
 
   /** Asks a question with the pending attachments; resolves when the answer is finished, stopped or failed. */
-  async send(text: string, model: string): Promise<ChatMessage> {
+  async send(question: string, model: string): Promise<ChatMessage> {
     this.assertIdle();
+    const { text, count: secrets } = redactSecretsInText(question);
+    if (secrets > 0) this.deps.emit('notice', { text: `Removed ${secrets} secret-looking string(s) from your question before sending.`, severity: 'warning' });
     const attachments = this.pending;
     this.pending = [];
     this.conversation.model = model;
-    const question: ChatMessage = {
+    const message: ChatMessage = {
       id: this.newId(),
       role: 'user',
       text,
@@ -166,11 +169,11 @@ export class ChatSession {
     if (attachments.length > 0) {
       this.conversation.contexts = {
         ...this.conversation.contexts,
-        [question.id]: attachments.map(({ label, languageId, content }) => ({ label, languageId, content })),
+        [message.id]: attachments.map(({ label, languageId, content }) => ({ label, languageId, content })),
       };
     }
     const lastAnswer = this.lastAnswer();
-    this.conversation.messages.push(question);
+    this.conversation.messages.push(message);
     this.regenerations = 0;
     if (lastAnswer && SAYS_WRONG.test(text)) this.offerEscalation(lastAnswer);
     return this.answer(model, {});

@@ -1,7 +1,7 @@
 // The completion engine the extension and the benchmark share. Cost control lives here:
 // a debounce, one request in flight (a newer keystroke cancels the older request), and a cache
 // that serves typing through a shown suggestion, or deleting back to it, without a new request.
-import { buildCompletionPrompt, type CompletionContext, type CompletionPrompt } from './prompt';
+import { buildCompletionPrompt, wantsMultiline, type CompletionContext, type CompletionPrompt, type Snippet } from './prompt';
 import { cleanCompletion, singleLineComplete } from './postprocess';
 
 export interface CompletionBackendResult {
@@ -27,9 +27,11 @@ export interface EngineOptions {
   cacheSize: number;
 }
 
-export interface EngineRequest extends CompletionContext {
+export interface EngineRequest extends Omit<CompletionContext, 'snippets'> {
   /** Identifies the document, so suggestions never cross files. */
   documentKey: string;
+  /** Code from other open files, gathered only when a request is actually sent. */
+  snippets?: () => Snippet[];
 }
 
 export type CompletionSource = 'cache' | 'network';
@@ -38,11 +40,16 @@ export interface EngineStats {
   requests: number;
   cacheHits: number;
   cancelled: number;
+  /** Keystrokes answered by waiting for a request already on its way. */
+  recycled: number;
+  /** Keystrokes at the end of a finished line, where no request is worth sending. */
+  skipped: number;
 }
 
 /** One request on its way, shared by every caller asking at the same spot. */
 interface Flight {
   key: string;
+  request: EngineRequest;
   controller: AbortController;
   callers: number;
   /** Past the debounce: the request went out and will be paid for, so it is let finish. */
@@ -52,6 +59,26 @@ interface Flight {
 
 function spotKey(request: EngineRequest): string {
   return `${request.documentKey}\u0000${request.prefix.length}\u0000${request.prefix.slice(-200)}\u0000${request.suffix.slice(0, 200)}`;
+}
+
+/** How far a keystroke may run ahead of a request on its way and still wait for it. */
+const MAX_RECYCLED_CHARS = 40;
+
+/** The newer request only types a few more characters on the same line as the older one. */
+function extendsFlight(older: EngineRequest, newer: EngineRequest): boolean {
+  if (older.documentKey !== newer.documentKey) return false;
+  if (older.suffix.split('\n', 1)[0] !== newer.suffix.split('\n', 1)[0]) return false;
+  const typed = newer.prefix.length - older.prefix.length;
+  if (typed <= 0 || typed > MAX_RECYCLED_CHARS) return false;
+  return newer.prefix.startsWith(older.prefix) && !newer.prefix.slice(-typed).includes('\n');
+}
+
+/** A single-line request at the end of a line that is already complete has nothing to add. */
+export function lineLooksComplete(request: Pick<EngineRequest, 'prefix' | 'suffix'>): boolean {
+  const lineSuffix = request.suffix.split('\n', 1)[0];
+  if (lineSuffix.trim() !== '' || wantsMultiline(request.prefix, request.suffix)) return false;
+  const linePrefix = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
+  return /[;,)\]}]\s*$/.test(linePrefix);
 }
 
 function abortedOf(signal: AbortSignal): Promise<undefined> {
@@ -86,7 +113,7 @@ export const realClock: Clock = {
 export class CompletionEngine {
   private readonly cache: CacheEntry[] = [];
   private inFlight?: Flight;
-  readonly stats: EngineStats = { requests: 0, cacheHits: 0, cancelled: 0 };
+  readonly stats: EngineStats = { requests: 0, cacheHits: 0, cancelled: 0, recycled: 0, skipped: 0 };
 
   constructor(
     private readonly backend: CompletionBackend,
@@ -106,8 +133,27 @@ export class CompletionEngine {
       return cached === '' ? undefined : { text: cached, source: 'cache' };
     }
     const key = spotKey(request);
+    const current = this.inFlight;
+    if (current && current.key !== key && current.sent && !current.controller.signal.aborted && extendsFlight(current.request, request)) {
+      // Typing on through a request already paid for: wait for it and answer from what it brings.
+      this.stats.recycled++;
+      current.callers++;
+      const answered = await Promise.race([current.result.then(() => this.fromCache(request)), abortedOf(signal)]);
+      current.callers--;
+      if (signal.aborted) return undefined;
+      if (answered !== undefined) {
+        this.stats.cacheHits++;
+        return answered === '' ? undefined : { text: answered, source: 'cache' };
+      }
+    }
+    if (lineLooksComplete(request)) {
+      // "Complete the current line" has nothing to add to a line that already ends in ; , ) ] }.
+      this.inFlight?.controller.abort();
+      this.stats.skipped++;
+      return undefined;
+    }
     // VS Code asks again for the same spot (a re-trigger): join the request already on its way.
-    const flight = this.inFlight?.key === key ? this.inFlight : this.startFlight(request, key);
+    const flight = current?.key === key ? current : this.startFlight(request, key);
     flight.callers++;
     const detach = () => {
       // Nobody waits any more and nothing was sent yet: drop it. Once sent, it finishes into the cache.
@@ -127,7 +173,7 @@ export class CompletionEngine {
   private startFlight(request: EngineRequest, key: string): Flight {
     // A newer keystroke supersedes whatever is waiting or in flight.
     this.inFlight?.controller.abort();
-    const flight: Flight = { key, controller: new AbortController(), callers: 0, sent: false, result: Promise.resolve(undefined) };
+    const flight: Flight = { key, request, controller: new AbortController(), callers: 0, sent: false, result: Promise.resolve(undefined) };
     this.inFlight = flight;
     flight.result = this.fetch(request, flight).finally(() => {
       if (this.inFlight === flight) this.inFlight = undefined;
@@ -138,7 +184,7 @@ export class CompletionEngine {
   private async fetch(request: EngineRequest, flight: Flight): Promise<string | undefined> {
     const { signal } = flight.controller;
     if (!(await this.clock.sleep(this.options.debounceMs, signal))) return undefined;
-    const prompt = buildCompletionPrompt(request, this.options.maxPromptTokens);
+    const prompt = buildCompletionPrompt({ ...request, snippets: request.snippets?.() }, this.options.maxPromptTokens);
     this.stats.requests++;
     flight.sent = true;
     const result = await this.backend(prompt, signal, prompt.multiline ? undefined : singleLineComplete);

@@ -72,7 +72,8 @@ function removePrefixRepeat(text: string, prefix: string, linePrefix: string): s
   for (let n = Math.min(8, prefixLines.length - 1, textLines.length - 1); n >= 1; n--) {
     const tail = prefixLines.slice(prefixLines.length - 1 - n, prefixLines.length - 1).map((l) => l.trim());
     const head = textLines.slice(0, n).map((l) => l.trim());
-    if (tail.join('\n') === head.join('\n') && tail.join('').length > 0) {
+    // Lines of only closing brackets repeat all the time in real code: they are no evidence of an echo.
+    if (tail.join('\n') === head.join('\n') && tail.some((line) => !/^[\s)\]};,]*$/.test(line))) {
       const rest = textLines.slice(n).join('\n');
       return removePrefixRepeat(rest, prefix, linePrefix);
     }
@@ -139,8 +140,9 @@ function removeSuffixOverlap(text: string, suffix: string): string {
   const nextLines = suffix.split('\n').slice(lineSuffix.trim() === '' ? 1 : 0).filter((l) => l.trim() !== '');
   const lines = text.split('\n');
   for (let n = Math.min(lines.length - 1, nextLines.length); n >= 1; n--) {
-    const tail = lines.slice(lines.length - n).map((l) => l.trim());
-    if (tail.every((line, i) => line === nextLines[i].trim())) return lines.slice(0, lines.length - n).join('\n');
+    // Indentation counts: `    }` closes an inner block, `  }` the one already in the file.
+    const tail = lines.slice(lines.length - n).map((l) => l.trimEnd());
+    if (tail.every((line, i) => line === nextLines[i].trimEnd())) return lines.slice(0, lines.length - n).join('\n');
   }
   return text;
 }

@@ -2,6 +2,7 @@
 // fill-in-the-middle model: it gets the file around a <CURSOR> hole and is asked for the insertion
 // alone, inside <COMPLETION> tags so that any prose around it can be cut away.
 import type { ChatMessageParam } from '../openaiClient';
+import { redactSecretsInText } from '../secrets';
 
 export const CURSOR = '<CURSOR>';
 export const OPEN_TAG = '<COMPLETION>';
@@ -15,6 +16,8 @@ export interface Snippet {
 export interface CompletionContext {
   prefix: string;
   suffix: string;
+  /** Where `prefix` starts in the document: lets the prompt's window start at a stable place. */
+  prefixOffset?: number;
   languageId: string;
   relativePath: string;
   snippets?: Snippet[];
@@ -25,6 +28,19 @@ export interface CompletionPrompt {
   multiline: boolean;
   maxTokens: number;
   stop: string[];
+}
+
+const MAX_PREFIX_CHARS = 16_000;
+const MAX_SUFFIX_CHARS = 4_000;
+const PREFIX_WINDOW_STEP = 4_096;
+
+/**
+ * The part of a document a completion may look at. The prefix window's start moves in steps, so
+ * typing on keeps it (and with it the cache and the prompt's start) stable.
+ */
+export function documentWindow(text: string, offset: number): { prefix: string; suffix: string; prefixOffset: number } {
+  const prefixOffset = Math.max(0, Math.ceil((offset - MAX_PREFIX_CHARS) / PREFIX_WINDOW_STEP) * PREFIX_WINDOW_STEP);
+  return { prefix: text.slice(prefixOffset, offset), suffix: text.slice(offset, offset + MAX_SUFFIX_CHARS), prefixOffset };
 }
 
 /** Rough size without running the tokenizer on every request: code averages ~3.5 characters a token. */
@@ -51,10 +67,11 @@ export function buildCompletionPrompt(context: CompletionContext, maxPromptToken
   const multiline = wantsMultiline(context.prefix, context.suffix);
   const budgetChars = Math.max(200, (maxPromptTokens - FIXED_OVERHEAD_TOKENS) * CHARS_PER_TOKEN);
   // Nearby code matters most: most of the budget before the cursor, some after, the rest for other files.
-  const prefix = keepTail(context.prefix, Math.floor(budgetChars * 0.65));
-  const suffix = keepHead(context.suffix, Math.floor(budgetChars * 0.2));
+  // Secrets in the file never leave the machine, even as context.
+  const prefix = redactSecretsInText(keepTail(context.prefix, Math.floor(budgetChars * 0.65), context.prefixOffset ?? 0)).text;
+  const suffix = redactSecretsInText(keepHead(context.suffix, Math.floor(budgetChars * 0.2))).text;
   const snippetBudget = budgetChars - prefix.length - suffix.length;
-  const snippets = fitSnippets(context.snippets ?? [], snippetBudget);
+  const snippets = fitSnippets(context.snippets ?? [], snippetBudget).map((s) => ({ ...s, text: redactSecretsInText(s.text).text }));
 
   const scope = multiline
     ? 'Complete the statement or block the cursor is in; stop at the end of that block. Several lines are fine.'
@@ -67,12 +84,13 @@ export function buildCompletionPrompt(context: CompletionContext, maxPromptToken
     `If nothing useful fits, reply ${OPEN_TAG}${CLOSE_TAG}.`,
   ].join('\n');
 
-  const parts = [`Language: ${context.languageId}`, `File: ${context.relativePath}`];
+  // What changes least comes first, so consecutive prompts share a long start that OpenAI's prompt
+  // cache bills at half price: the file (its window starts at a stable place), then other files.
+  const parts = [`Language: ${context.languageId}`, `File: ${context.relativePath}`, `--- ${context.relativePath} ---\n${prefix}${CURSOR}${suffix}`];
   if (snippets.length > 0) {
     parts.push('Code from other open files, for reference:');
     for (const snippet of snippets) parts.push(`--- ${snippet.path} ---\n${snippet.text}`);
   }
-  parts.push(`--- ${context.relativePath} ---\n${prefix}${CURSOR}${suffix}`);
 
   return {
     messages: [
@@ -85,10 +103,17 @@ export function buildCompletionPrompt(context: CompletionContext, maxPromptToken
   };
 }
 
-/** The last `maxChars` of text, cut at a line start so the model sees whole lines. */
-function keepTail(text: string, maxChars: number): string {
+/** Window starts move in steps this large, so the prompt's start stays the same while the user types. */
+const WINDOW_STEP_CHARS = 1024;
+
+/**
+ * At most the last `maxChars` of text, cut at a line start so the model sees whole lines. The cut
+ * sits on a document offset rounded up to WINDOW_STEP_CHARS, so it moves only every ~1,000 characters.
+ */
+function keepTail(text: string, maxChars: number, textOffset: number): string {
   if (text.length <= maxChars) return text;
-  const cut = text.length - maxChars;
+  const earliest = textOffset + text.length - maxChars;
+  const cut = Math.ceil(earliest / WINDOW_STEP_CHARS) * WINDOW_STEP_CHARS - textOffset;
   const lineStart = text.indexOf('\n', cut);
   return lineStart === -1 || lineStart >= text.length - 1 ? text.slice(cut) : text.slice(lineStart + 1);
 }

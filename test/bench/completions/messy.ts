@@ -102,12 +102,16 @@ export interface MessReport {
 export function checkMess(samples: MessSample[], maxFailures = 8): MessReport {
   const report: MessReport = { total: 0, exact: 0, byKind: {}, cleanFaithful: { total: 0, exact: 0 }, failures: [], unfaithful: [] };
   const failuresPerKind = new Map<MessKind, number>();
+  // Both Penny runs ask at many of the same spots: show each example once.
+  const seen = new Set<string>();
+  const firstTime = (key: string) => !seen.has(key) && seen.add(key) !== undefined;
   samples.forEach((sample, index) => {
     if (sample.continuation.trim() === '') return;
     const expected = shownFor(cleanAnswer(sample.continuation), sample, sample.maxTokens);
     report.cleanFaithful.total++;
     if (expected === normalize(sample.continuation)) report.cleanFaithful.exact++;
-    else if (report.unfaithful.length < maxFailures) report.unfaithful.push({ ...where(sample), raw: cleanAnswer(sample.continuation), expected: normalize(sample.continuation), got: expected });
+    else if (report.unfaithful.length < maxFailures && firstTime(sample.prefix + sample.continuation))
+      report.unfaithful.push({ ...where(sample), raw: cleanAnswer(sample.continuation), expected: normalize(sample.continuation), got: expected });
     if (expected === undefined) return;
     for (const kind of MESS_KINDS) {
       const raw = messify(kind, sample.continuation, sample, index);
@@ -118,7 +122,11 @@ export function checkMess(samples: MessSample[], maxFailures = 8): MessReport {
       if (got === expected) {
         byKind.exact++;
         report.exact++;
-      } else if ((failuresPerKind.get(kind) ?? 0) < Math.max(1, Math.ceil(maxFailures / 4)) && report.failures.length < maxFailures * 3) {
+      } else if (
+        (failuresPerKind.get(kind) ?? 0) < Math.max(1, Math.ceil(maxFailures / 4)) &&
+        report.failures.length < maxFailures * 3 &&
+        firstTime(kind + raw)
+      ) {
         failuresPerKind.set(kind, (failuresPerKind.get(kind) ?? 0) + 1);
         report.failures.push({ kind, ...where(sample), raw, expected, got });
       }

@@ -106,7 +106,6 @@ export class TypingSession {
     return this.text.slice(this.pos, this.options.region.end);
   }
 
-
   start(): void {
     this.scheduleKey();
   }
@@ -153,8 +152,9 @@ export class TypingSession {
     const call: Call = { controller: new AbortController(), keyTime: clock.now(), pos: this.pos, cpuMs: 0 };
     this.current = call;
     metrics.calls++;
+    const request = this.request();
     const started = performance.now();
-    const pending = this.options.complete(this.request(), call.controller.signal);
+    const pending = this.options.complete(request, call.controller.signal);
     call.cpuMs += performance.now() - started;
     void pending.then(
       (result) => this.answered(call, result, previous),

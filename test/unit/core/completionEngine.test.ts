@@ -102,6 +102,33 @@ describe('completion engine', () => {
     assert.equal((await engine.complete(request('const n = '), new AbortController().signal))?.source, 'cache');
   });
 
+  it('typing on through a request already sent waits for it instead of sending another', async () => {
+    let answerNow!: () => void;
+    const slow: CompletionBackend = async (prompt) => {
+      sent.push(prompt.messages[1].content);
+      await new Promise<void>((resolve) => (answerNow = resolve));
+      return { text: '<COMPLETION>items.length;</COMPLETION>' };
+    };
+    engine = new CompletionEngine(slow, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+    const first = new AbortController();
+    void engine.complete(request('const n = '), first.signal);
+    await clock.advance(250);
+    first.abort();
+    const typedOn = engine.complete(request('const n = ite'), new AbortController().signal);
+    answerNow();
+    assert.deepEqual(await typedOn, { text: 'ms.length;', source: 'cache' });
+    assert.equal(sent.length, 1);
+    assert.equal(engine.stats.recycled, 1);
+  });
+
+  it('sends nothing at the end of a line that is already complete', async () => {
+    const result = engine.complete(request('const n = items.length;'), new AbortController().signal);
+    await clock.advance(300);
+    assert.equal(await result, undefined);
+    assert.equal(sent.length, 0);
+    assert.equal(engine.stats.skipped, 1);
+  });
+
   it('typing through a shown suggestion, or deleting back to it, costs no request', async () => {
     const first = engine.complete(request('const n = '), new AbortController().signal);
     await clock.advance(250);
@@ -124,10 +151,10 @@ describe('completion engine', () => {
 
   it('an empty answer is remembered too', async () => {
     answer = '';
-    const first = engine.complete(request('}'), new AbortController().signal);
+    const first = engine.complete(request('const n = '), new AbortController().signal);
     await clock.advance(250);
     assert.equal(await first, undefined);
-    assert.equal(await engine.complete(request('}'), new AbortController().signal), undefined);
+    assert.equal(await engine.complete(request('const n = '), new AbortController().signal), undefined);
     assert.equal(sent.length, 1);
   });
 });
