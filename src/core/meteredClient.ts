@@ -42,8 +42,10 @@ export class MeteredClient {
   }
 
   async budgetStatus(): Promise<BudgetStatus> {
+    const settings = this.deps.budget();
+    if (settings.daily === null && settings.monthly === null) return { level: 'ok', blocked: false };
     const [today, month] = await Promise.all([this.deps.ledger.todayTotal(), this.deps.ledger.monthTotal()]);
-    return budgetStatus(today, month, this.deps.budget());
+    return budgetStatus(today, month, settings);
   }
 
   async run(feature: Feature, request: ChatRequest, options: RunOptions = {}): Promise<MeteredResult> {

