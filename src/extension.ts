@@ -79,6 +79,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     }),
   );
 
+  void showWalkthroughOnFirstRun(context);
+
   // Today's totals come from the ledger without holding up activation.
   void Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)])
     .then(([today, byFeature, recent]) => meter.setTotals(today, byFeature, recent))
@@ -97,6 +99,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     escalationEvents: () => [...escalations.events],
     chatVisible: () => chat.visible,
   };
+}
+
+/** The first time Penny runs, its walkthrough opens, as VS Code's `workbench.welcomePage.walkthroughs.openOnInstall` allows. */
+async function showWalkthroughOnFirstRun(context: vscode.ExtensionContext): Promise<void> {
+  const seen = 'penny.walkthroughShown';
+  if (context.globalState.get<boolean>(seen)) return;
+  await context.globalState.update(seen, true);
+  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return;
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#penny.start`, false);
 }
 
 export function deactivate(): void {
