@@ -14,7 +14,7 @@ import { Escalations, type EscalateArgs, type EscalationEvent } from './vscode/e
 import { PennyInlineCompletions } from './vscode/inlineCompletions';
 import { createLogger } from './vscode/logger';
 import { onSettingsChanged, readSettings } from './vscode/settings';
-import { createCostStatusBar } from './vscode/statusBar';
+import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
 
 /** What Penny exports to other extensions and to its integration tests. */
@@ -63,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     completions,
     report,
     createCostStatusBar(meter),
+    createCompletionToggle(),
     watchBudgets(meter, metered),
     proposals,
     onSettingsChanged(() => completions.settingsChanged()),

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { CostMeter } from '../core/costMeter';
 import { meterView } from '../core/meterView';
+import { onSettingsChanged, readSettings } from './settings';
 
 export function createCostStatusBar(meter: CostMeter): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('penny.cost', vscode.StatusBarAlignment.Right, 100);
@@ -25,4 +26,22 @@ export function createCostStatusBar(meter: CostMeter): vscode.Disposable {
   item.show();
   const subscription = meter.onChange(render);
   return vscode.Disposable.from(item, subscription);
+}
+
+/** The status bar toggle `penny.completions`: shows whether ghost text is on, and flips it. */
+export function createCompletionToggle(): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('penny.completions', vscode.StatusBarAlignment.Right, 101);
+  item.name = 'Penny Completions';
+  item.command = 'penny.toggleInlineCompletions';
+  const render = () => {
+    const enabled = readSettings().inlineCompletionsEnabled;
+    item.text = enabled ? '$(sparkle)' : '$(circle-slash)';
+    item.tooltip = enabled
+      ? vscode.l10n.t('Penny completions are on ({0}). Click to turn them off.', readSettings().completionModel)
+      : vscode.l10n.t('Penny completions are off. Click to turn them on.');
+    item.accessibilityInformation = { label: enabled ? vscode.l10n.t('Penny completions on') : vscode.l10n.t('Penny completions off') };
+  };
+  render();
+  item.show();
+  return vscode.Disposable.from(item, onSettingsChanged(render));
 }
