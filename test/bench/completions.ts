@@ -1,15 +1,16 @@
 // Benchmark: the cost and quality of inline completions, `npm run bench:completions`.
 //
-// Drives the extension's CompletionEngine with a virtual clock (hours of typing replay in seconds)
-// over regions of real source files from node_modules, typed with human timing, against the local
-// OpenAI-compatible server answering with the file's true continuation after a simulated delay.
+// Drives the extension's own CompletionEngine (src/core/completion/engine.ts; the bench has no copy
+// of it) with a virtual clock (hours of typing replay in seconds) over regions of real source files
+// from node_modules, typed with human timing, each request built as the extension builds it
+// (documentWindow), against the local OpenAI-compatible server answering with the file's true
+// continuation after a simulated delay.
 // Compares Penny's settings with a naive engine (a request on every keystroke, no cache, no cancel)
 // and a Continue-like configuration (350 ms debounce, 1,024-token prompts), then checks that
 // post-processing cleans the mess chat models wrap around code.
 //
 // Options: --seed N (1), --ttft MS (350), --tps N (80), --regions N per file (4), --chars N per
-// region (300), --react MS (250), --no-prompt-cache, --json PATH (test-results/bench-completions.json),
-// --proposals (also measure bench-only engine variants with changes proposed for src/, see proposals.ts).
+// region (300), --react MS (250), --no-prompt-cache, --json PATH (test-results/bench-completions.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAIClient } from '../../src/core/openaiClient';
@@ -18,7 +19,7 @@ import { MockOpenAIServer } from '../server/mockOpenAI';
 import { ContinuationServer } from './completions/backend';
 import { DEFAULT_FILES, loadFiles, pickRegions, prng, typingGaps, type Region } from './completions/corpus';
 import { checkMess, type MessSample } from './completions/messy';
-import { markdown, ratios, summarize, table, targets } from './completions/report';
+import { markdown, ratios, summarize, targets } from './completions/report';
 import { runEngine, type EngineConfig } from './completions/run';
 
 interface Options {
@@ -29,12 +30,11 @@ interface Options {
   chars: number;
   react: number;
   promptCache: boolean;
-  proposals: boolean;
   json: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { seed: 1, ttft: 350, tps: 80, regions: 4, chars: 300, react: 250, promptCache: true, proposals: false, json: 'test-results/bench-completions.json' };
+  const options: Options = { seed: 1, ttft: 350, tps: 80, regions: 4, chars: 300, react: 250, promptCache: true, json: 'test-results/bench-completions.json' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -53,14 +53,11 @@ function parseArgs(argv: string[]): Options {
       case '--no-prompt-cache':
         options.promptCache = false;
         break;
-      case '--proposals':
-        options.proposals = true;
-        break;
       case '--json':
         options.json = value();
         break;
       case '--help':
-        console.log('usage: bench:completions [--seed N] [--ttft MS] [--tps N] [--regions N] [--chars N] [--react MS] [--no-prompt-cache] [--proposals] [--json PATH]');
+        console.log('usage: bench:completions [--seed N] [--ttft MS] [--tps N] [--regions N] [--chars N] [--react MS] [--no-prompt-cache] [--json PATH]');
         process.exit(0);
         break;
       default:
@@ -79,24 +76,6 @@ const ENGINES: EngineConfig[] = [
   // Continue: 350 ms debounce, 1,024-token prompts, LRU cache of 1,000, stale requests cancelled (PR #2935).
   { id: 'continueLike', label: 'Continue-like', options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000 }, honourCancel: true, answers: 'clean' },
   { id: 'pennyMessy', label: 'Penny, messy answers', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'messy' },
-];
-
-const PENNY = ENGINES[0].options;
-const NONE = { stableWindow: false, skipCompleteLines: false, recycle: false, cacheFriendlyPrompt: false };
-/** Bench-only engine variants (test/bench/completions/proposals.ts): each proposed change alone, then all of them. */
-const PROPOSALS: EngineConfig[] = [
-  { id: 'proposalStableWindow', label: '+ stable window', options: PENNY, honourCancel: true, answers: 'clean', proposals: { ...NONE, stableWindow: true } },
-  { id: 'proposalSkipCompleteLines', label: '+ skip complete lines', options: PENNY, honourCancel: true, answers: 'clean', proposals: { ...NONE, skipCompleteLines: true } },
-  { id: 'proposalRecycle', label: '+ recycle in-flight', options: PENNY, honourCancel: true, answers: 'clean', proposals: { ...NONE, recycle: true } },
-  { id: 'proposalCachePrompt', label: '+ cache-friendly prompt', options: PENNY, honourCancel: true, answers: 'clean', proposals: { ...NONE, cacheFriendlyPrompt: true } },
-  {
-    id: 'proposalAll',
-    label: 'all four',
-    options: PENNY,
-    honourCancel: true,
-    answers: 'clean',
-    proposals: { stableWindow: true, skipCompleteLines: true, recycle: true, cacheFriendlyPrompt: true },
-  },
 ];
 
 function nodeModulesDir(): string {
@@ -118,13 +97,11 @@ async function main(): Promise<void> {
   server.promptCaching = options.promptCache;
   const client = new OpenAIClient({ baseUrl: mock.url, apiKey: 'sk-bench-local', maxRetries: 0 });
   const results = [];
-  const proposalResults = [];
   const context = { client, server, regions, gaps, ttftMs: options.ttft, tokensPerSecond: options.tps, reactionMs: options.react };
   try {
     // Warm-up, not measured: the first engine to run would otherwise pay the JIT's compile time in its CPU figures.
     await runEngine(ENGINES[0], { ...context, regions: regions.slice(0, 4) });
     for (const config of ENGINES) results.push(await runEngine(config, context));
-    if (options.proposals) for (const config of PROPOSALS) proposalResults.push(await runEngine(config, context));
   } finally {
     await mock.stop();
   }
@@ -147,19 +124,6 @@ async function main(): Promise<void> {
   ];
   const report = markdown({ header, summaries: [...byId.values()], ratios: r, mess, targets: checks });
   console.log(report);
-  const proposals = proposalResults.map(summarize);
-  if (proposals.length > 0) {
-    const continueLike = byId.get('continueLike')!;
-    console.log('\n### Proposed engine changes, measured on a bench-only copy of the engine (test/bench/completions/proposals.ts)\n');
-    console.log(table([penny, ...proposals, continueLike]).join('\n'));
-    console.log('');
-    for (const summary of proposals) {
-      const vs = ratios(summary, byId.get('naive')!, continueLike);
-      console.log(
-        `- ${summary.label}: $/accepted char ${vs.usdPerAcceptedCharVsContinue.toFixed(3)}x Continue-like, requests ${vs.requestsVsNaive.toFixed(3)}x naive, dollars ${vs.usdVsNaive.toFixed(3)}x naive`,
-      );
-    }
-  }
   const mismatches = results.reduce((sum, result) => sum + result.promptMismatches, 0);
   const errors = results.reduce((sum, result) => sum + result.meter.errors, 0);
   if (mismatches > 0 || errors > 0) console.log(`\nWARNING: ${mismatches} prompt(s) not at the simulated cursor, ${errors} request error(s).`);
@@ -173,7 +137,6 @@ async function main(): Promise<void> {
       keystrokes: workload.workloadKeys,
       characters: workload.workloadChars,
     },
-    proposals: Object.fromEntries(proposalResults.map((result) => [result.config.id, { config: result.config, ...summarize(result), engineStats: result.engine }])),
     engines: Object.fromEntries(results.map((result) => [result.config.id, { config: result.config, ...summarize(result), engineStats: result.engine }])),
     ratios: r,
     messy: { ...mess, share: mess.total ? mess.exact / mess.total : 0 },

@@ -21,6 +21,10 @@ export interface EngineSummary {
   completionTokensPer1k: number;
   usdPer1k: number;
   cacheHitsPer1k: number;
+  /** Keystrokes answered by waiting for a request already on its way (EngineStats.recycled). */
+  recycledPer1k: number;
+  /** Keystrokes at the end of a finished line, where the engine sent nothing (EngineStats.skipped). */
+  skippedPer1k: number;
   suggestionsShownPer1k: number;
   acceptedSuggestionsPer1k: number;
   acceptedCharsPer1k: number;
@@ -66,6 +70,8 @@ export function summarize(run: RunResult): EngineSummary {
     completionTokensPer1k: per1k(meter.completionTokens),
     usdPer1k: per1k(usd),
     cacheHitsPer1k: per1k(run.engine.cacheHits),
+    recycledPer1k: per1k(run.engine.recycled),
+    skippedPer1k: per1k(run.engine.skipped),
     suggestionsShownPer1k: per1k(typing.suggestionsShown),
     acceptedSuggestionsPer1k: per1k(typing.tabs),
     acceptedCharsPer1k: per1k(typing.acceptedChars),
@@ -171,6 +177,8 @@ export function table(summaries: EngineSummary[]): string[] {
     ['completion tokens / 1k keys', (s) => int(s.completionTokensPer1k)],
     ['$ / 1k keys (gpt-4o-mini)', (s) => usd(s.usdPer1k)],
     ['cache hits / 1k keys', (s) => one(s.cacheHitsPer1k)],
+    ['… waits for a request on its way (recycled)', (s) => one(s.recycledPer1k)],
+    ['skipped at a finished line / 1k keys', (s) => one(s.skippedPer1k)],
     ['suggestions shown / 1k keys', (s) => one(s.suggestionsShownPer1k)],
     ['suggestions accepted / 1k keys', (s) => one(s.acceptedSuggestionsPer1k)],
     ['accepted chars / 1k keys', (s) => int(s.acceptedCharsPer1k)],

@@ -6,8 +6,7 @@ import type { OpenAIClient } from '../../../src/core/openaiClient';
 import { newMeter, simulatedBackend, type ContinuationServer, type Meter } from './backend';
 import { keystrokeLength, trueContinuation, type Region } from './corpus';
 import { MESS_KINDS, cleanAnswer, messify, type MessSample } from './messy';
-import { TypingSession, newTypingMetrics, MAX_PREFIX_CHARS, type Call, type TypingMetrics } from './typist';
-import { ProposedEngine, type ProposalFeatures } from './proposals';
+import { TypingSession, newTypingMetrics, type Call, type TypingMetrics } from './typist';
 import { RealWork, VirtualClock } from './virtualClock';
 
 export interface EngineConfig {
@@ -20,8 +19,6 @@ export interface EngineConfig {
   honourCancel: boolean;
   /** What the model answers: the true continuation in tags, or wrapped in chat-model mess. */
   answers: 'clean' | 'messy';
-  /** Run the bench-only engine variant with these proposed changes instead of CompletionEngine. */
-  proposals?: ProposalFeatures;
 }
 
 export interface RunContext {
@@ -38,7 +35,7 @@ export interface RunResult {
   config: EngineConfig;
   typing: TypingMetrics;
   meter: Meter;
-  engine: EngineStats & Partial<ProposedEngine['stats']>;
+  engine: EngineStats;
   /** Keystrokes the workload takes without any completion: the denominator of every "per 1,000 keystrokes". */
   workloadKeys: number;
   workloadChars: number;
@@ -101,9 +98,11 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
         if (!user.includes(file.text.slice(Math.max(0, pos - 24), pos) + CURSOR)) promptMismatches++;
         const continuation = trueContinuation(file.text, pos, end, prompt.multiline);
         if (continuation.trim() === '') nothingToSuggest++;
+        // What the engine cleans the answer with: the prefix and suffix of the request it sent.
+        const request = call?.request ?? session!.request();
         const sample: MessSample = {
-          prefix: file.text.slice(Math.max(0, pos - MAX_PREFIX_CHARS), pos),
-          suffix: session!.request().suffix,
+          prefix: request.prefix,
+          suffix: request.suffix,
           languageId: file.languageId,
           multiline: prompt.multiline,
           continuation,
@@ -119,7 +118,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       },
     },
   });
-  const engine = config.proposals ? new ProposedEngine(backend, config.options, clock, config.proposals) : new CompletionEngine(backend, config.options, clock);
+  const engine = new CompletionEngine(backend, config.options, clock);
 
   for (const region of context.regions) {
     session = new TypingSession({
@@ -129,7 +128,6 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       gaps: context.gaps.get(region)!,
       metrics: typing,
       reactionMs: context.reactionMs,
-      stablePrefixWindow: config.proposals?.stableWindow,
     });
     session.start();
     await clock.run();

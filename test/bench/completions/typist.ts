@@ -4,27 +4,13 @@
 // is accepted with Tab: its characters are not typed. Anything else is ignored and typing goes on.
 import { performance } from 'node:perf_hooks';
 import type { EngineRequest } from '../../../src/core/completion/engine';
+import { documentWindow } from '../../../src/core/completion/prompt';
+import { relevantSnippets } from '../../../src/core/completion/snippets';
 import { keystrokeLength, type Region } from './corpus';
 import type { VirtualClock } from './virtualClock';
 
 /** What the editor calls: CompletionEngine.complete, or any engine with the same shape. */
 export type CompleteFn = (request: EngineRequest, signal: AbortSignal) => Promise<{ text: string; source: 'cache' | 'network' } | undefined>;
-
-/** The extension's limits on what it passes to the engine (src/vscode/inlineCompletions.ts). */
-export const MAX_PREFIX_CHARS = 16_000;
-export const MAX_SUFFIX_CHARS = 4_000;
-/** For the stable-window proposal: the prefix window's start moves in steps this long. */
-export const PREFIX_WINDOW_STEP = 4_096;
-
-/**
- * Where the prefix passed to the engine starts in the document: like the extension, the last
- * MAX_PREFIX_CHARS before the cursor; `stable`: a start rounded up to PREFIX_WINDOW_STEP, so it
- * stays put while the user types.
- */
-export function prefixWindowStart(cursor: number, stable: boolean): number {
-  if (!stable) return Math.max(0, cursor - MAX_PREFIX_CHARS);
-  return Math.max(0, Math.ceil((cursor - MAX_PREFIX_CHARS) / PREFIX_WINDOW_STEP) * PREFIX_WINDOW_STEP);
-}
 
 /** Whether the user takes a suggestion: only when it is exactly what they were about to type next. */
 export function acceptable(aboutToType: string, suggestion: string): boolean {
@@ -56,6 +42,8 @@ export interface Call {
   controller: AbortController;
   keyTime: number;
   pos: number;
+  /** What the editor passed to the engine. */
+  request: EngineRequest;
   cpuMs: number;
   /** performance.now() when the backend handed its answer to the engine. */
   answeredAt?: number;
@@ -78,8 +66,6 @@ export interface SessionOptions {
   reactionMs: number;
   /** Pause after the last keystroke before the user leaves the region. */
   leaveAfterMs?: number;
-  /** Pass a prefix window whose start moves in steps (a proposal) instead of the extension's sliding one. */
-  stablePrefixWindow?: boolean;
 }
 
 /** One region typed by the simulated user; `start()` schedules it on the virtual clock. */
@@ -90,6 +76,7 @@ export class TypingSession {
   current?: Call;
   private shown?: Shown;
   private nextKey?: { at: number; timer: { cancelled: boolean } };
+  private documentAt?: { pos: number; text: string };
   private readonly text: string;
 
   constructor(private readonly options: SessionOptions) {
@@ -110,17 +97,30 @@ export class TypingSession {
     this.scheduleKey();
   }
 
-  /** What the extension passes to the engine at the cursor, plus the document offset where `prefix` starts. */
-  request(): EngineRequest & { prefixOffset: number } {
-    const { file, end } = this.options.region;
-    const start = prefixWindowStart(this.pos, this.options.stablePrefixWindow ?? false);
+  /** The document in the editor: the file with the rest of the region not typed yet. */
+  get document(): string {
+    if (this.documentAt?.pos !== this.pos) {
+      const { end } = this.options.region;
+      this.documentAt = { pos: this.pos, text: this.text.slice(0, this.pos) + this.text.slice(end) };
+    }
+    return this.documentAt.text;
+  }
+
+  /**
+   * What the extension passes to the engine at the cursor (src/vscode/inlineCompletions.ts): the
+   * document's window around the cursor from documentWindow, with `prefixOffset`, and the snippets of
+   * other open files, none here: the simulated user has only this file open.
+   */
+  request(): EngineRequest {
+    const { file } = this.options.region;
+    const text = this.document;
+    const offset = this.pos;
     return {
       documentKey: `file:///node_modules/${file.relativePath}`,
-      prefixOffset: start,
-      prefix: this.text.slice(start, this.pos),
-      suffix: this.text.slice(end, end + MAX_SUFFIX_CHARS),
+      ...documentWindow(text, offset),
       languageId: file.languageId,
       relativePath: `node_modules/${file.relativePath}`,
+      snippets: () => relevantSnippets(text.slice(Math.max(0, offset - 2_000), offset), []),
     };
   }
 
@@ -149,12 +149,11 @@ export class TypingSession {
     const previous = this.shown;
     this.shown = undefined;
     this.current?.controller.abort();
-    const call: Call = { controller: new AbortController(), keyTime: clock.now(), pos: this.pos, cpuMs: 0 };
+    const call: Call = { controller: new AbortController(), keyTime: clock.now(), pos: this.pos, request: this.request(), cpuMs: 0 };
     this.current = call;
     metrics.calls++;
-    const request = this.request();
     const started = performance.now();
-    const pending = this.options.complete(request, call.controller.signal);
+    const pending = this.options.complete(call.request, call.controller.signal);
     call.cpuMs += performance.now() - started;
     void pending.then(
       (result) => this.answered(call, result, previous),
