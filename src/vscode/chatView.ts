@@ -147,6 +147,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async attach(kind: 'selection' | 'currentFile' | 'file', path?: string): Promise<void> {
+    if (!vscode.workspace.isTrusted) throw new Error(vscode.l10n.t('This workspace is not trusted: Penny sends none of its files.'));
     let document: vscode.TextDocument;
     let range: vscode.Range | undefined;
     if (kind === 'file') {

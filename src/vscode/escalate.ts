@@ -43,6 +43,10 @@ export class Escalations {
       void vscode.window.showWarningMessage(vscode.l10n.t('Penny: open a file and select the code to escalate.'));
       return;
     }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Penny: this workspace is not trusted, so none of its code is sent. Trust it to escalate.'));
+      return;
+    }
     const target = await codeToEscalate(editor);
     if (!target) return;
     const settings = readSettings();

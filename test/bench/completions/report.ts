@@ -177,7 +177,7 @@ export function table(summaries: EngineSummary[]): string[] {
     ['completion tokens / 1k keys', (s) => int(s.completionTokensPer1k)],
     ['$ / 1k keys (gpt-4o-mini)', (s) => usd(s.usdPer1k)],
     ['cache hits / 1k keys', (s) => one(s.cacheHitsPer1k)],
-    ['… waits for a request on its way (recycled)', (s) => one(s.recycledPer1k)],
+    ['waits for a request on its way (recycled) / 1k keys', (s) => one(s.recycledPer1k)],
     ['skipped at a finished line / 1k keys', (s) => one(s.skippedPer1k)],
     ['suggestions shown / 1k keys', (s) => one(s.suggestionsShownPer1k)],
     ['suggestions accepted / 1k keys', (s) => one(s.acceptedSuggestionsPer1k)],
