@@ -1,7 +1,9 @@
 // Ghost text from Penny's completion engine, for real documents only (files and untitled),
 // never for output panes, the SCM input or other non-editor text.
 import * as vscode from 'vscode';
-import { CompletionEngine, type CompletionBackend } from '../core/completion/engine';
+import { meteredCompletionBackend } from '../core/completion/backend';
+import { CompletionEngine } from '../core/completion/engine';
+import type { PennyError } from '../core/errors';
 import { documentWindow } from '../core/completion/prompt';
 import { relevantSnippets, type OpenDocument } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
@@ -28,7 +30,8 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     private readonly log: Logger,
     private readonly onBudgetPause: (reason: string | undefined) => void,
   ) {
-    this.engine = new CompletionEngine(this.backend, {
+    const backend = meteredCompletionBackend(metered, () => readSettings().completionModel, (error) => this.failed(error));
+    this.engine = new CompletionEngine(backend, {
       debounceMs: readSettings().debounceMs,
       maxPromptTokens: MAX_PROMPT_TOKENS,
       cacheSize: CACHE_SIZE,
@@ -97,31 +100,16 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     });
   }
 
-  private readonly backend: CompletionBackend = async (prompt, signal, isEnough) => {
-    const { completionModel } = readSettings();
-    const result = await this.metered.run('completion', {
-      model: completionModel,
-      modelSetting: 'penny.completionModel',
-      messages: prompt.messages,
-      maxTokens: prompt.maxTokens,
-      temperature: 0,
-      stop: prompt.stop,
-      signal,
-      isEnough,
-    });
-    if (result.error) {
-      if (result.error.kind === 'budget') {
-        this.pausedByBudget = true;
-        this.onBudgetPause(`Completions paused: ${result.error.message}`);
-        this.lastBudgetCheck = Date.now();
-      } else if (result.error.kind !== 'cancelled') {
-        this.log.warn(`completion failed: ${result.error.message}`);
-        if (NEEDS_THE_USER.has(result.error.kind)) void this.tellOnce(result.error.kind, result.error.message, result.error.actions);
-      }
-      return undefined;
+  private failed(error: PennyError): void {
+    if (error.kind === 'budget') {
+      this.pausedByBudget = true;
+      this.lastBudgetCheck = Date.now();
+      this.onBudgetPause(`Completions paused: ${error.message}`);
+      return;
     }
-    return result.outcome === 'cancelled' ? undefined : { text: result.text };
-  };
+    this.log.warn(`completion failed: ${error.message}`);
+    if (NEEDS_THE_USER.has(error.kind)) void this.tellOnce(error.kind, error.message, error.actions);
+  }
 
   private async tellOnce(kind: string, message: string, actions: readonly string[]): Promise<void> {
     if (this.told.has(kind)) return;

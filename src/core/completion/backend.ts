@@ -1,0 +1,25 @@
+// The completion engine's link to the API: every completion request goes through the metered
+// client (so it is priced and recorded, cancelled ones too) as feature `completion`.
+import type { PennyError } from '../errors';
+import type { MeteredClient } from '../meteredClient';
+import type { CompletionBackend } from './engine';
+
+export function meteredCompletionBackend(metered: MeteredClient, model: () => string, onError: (error: PennyError) => void): CompletionBackend {
+  return async (prompt, signal, isEnough) => {
+    const result = await metered.run('completion', {
+      model: model(),
+      modelSetting: 'penny.completionModel',
+      messages: prompt.messages,
+      maxTokens: prompt.maxTokens,
+      temperature: 0,
+      stop: prompt.stop,
+      signal,
+      isEnough,
+    });
+    if (result.error) {
+      if (result.error.kind !== 'cancelled') onError(result.error);
+      return undefined;
+    }
+    return result.outcome === 'cancelled' ? undefined : { text: result.text };
+  };
+}
