@@ -74,6 +74,9 @@ const targets = [
   },
 ];
 
+/** Sample workspaces for the tests and the demo: code to look at, not to build. */
+const SAMPLE_CODE = [join('test', 'fixtures', 'workspace'), join('test', 'demo', 'workspace')];
+
 function filesUnder(dir, ext) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -85,7 +88,7 @@ function filesUnder(dir, ext) {
 if (tests) {
   targets.push({
     // The webview's DOM-free modules are unit tested in Node too.
-    entryPoints: [...filesUnder('src', '.ts'), ...filesUnder('test', '.ts')],
+    entryPoints: [...filesUnder('src', '.ts'), ...filesUnder('test', '.ts').filter((f) => !SAMPLE_CODE.some((dir) => f.startsWith(dir)))],
     outdir: 'out',
     outbase: '.',
     bundle: false,

@@ -2,6 +2,7 @@
 // disposable to VS Code. Logic lives in src/core (no vscode) and the adapters in src/vscode.
 import * as vscode from 'vscode';
 import { Ledger, type LedgerRecord } from './core/cost/ledger';
+import { warmUpTokenizer } from './core/cost/tokenCount';
 import { CostMeter, type MeterState } from './core/costMeter';
 import { MeteredClient } from './core/meteredClient';
 import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand } from './vscode/apiKey';
@@ -16,6 +17,8 @@ import { createLogger } from './vscode/logger';
 import { onSettingsChanged, readSettings } from './vscode/settings';
 import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
+
+const TOKENIZER_WARM_UP_DELAY_MS = 1500;
 
 /** What Penny exports to other extensions and to its integration tests. */
 export interface PennyApi {
@@ -81,6 +84,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   );
 
   void showWalkthroughOnFirstRun(context);
+  // The tokenizer (~0.4 s to load) is needed to price the first request: load it once VS Code has settled.
+  const warmUp = setTimeout(() => warmUpTokenizer(), TOKENIZER_WARM_UP_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
 
   // Today's totals come from the ledger without holding up activation.
   void Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)])

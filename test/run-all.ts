@@ -164,7 +164,7 @@ async function packageVsix(root: string): Promise<string> {
 async function uiLayer(root: string, vsix: string): Promise<Counts> {
   const files = testFiles(path.join(root, 'out', 'test', 'ui'), false);
   if (files.length === 0) throw new Error('no UI tests (out/test/ui/*.test.js): build first with `node esbuild.mjs --tests`');
-  return runMochaInChild('ui', files, { timeoutMs: 15 * 60_000, testTimeoutMs: 60_000, env: { PENNY_VSIX: vsix } });
+  return runMochaInChild('ui', files, { timeoutMs: 15 * 60_000, testTimeoutMs: 90_000, env: { PENNY_VSIX: vsix } });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ function installHandlers(): void {
     shuttingDown = true;
     console.error(`\n[penny] ${signal}: stopping code-server, browsers and servers...`);
     const all = Promise.allSettled([...cleanups].reverse().map((c) => c.stop()));
-    const deadline = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+    const deadline = new Promise((resolve) => setTimeout(resolve, 20_000).unref());
     void Promise.race([all, deadline]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGINT', onSignal);

@@ -17,7 +17,8 @@ describe('inline completions', () => {
     await server.stop();
   });
 
-  it('asks gpt-4o-mini with the code around the cursor, and the suggestion is inserted when committed', async () => {
+  it('asks gpt-4o-mini with the code around the cursor, and the suggestion is inserted when committed', async function () {
+    this.timeout(60_000); // the first completion of a fresh window on a loaded 2-core machine
     server.setDefault({
       content: '<COMPLETION>return a + b;</COMPLETION>',
       model: 'gpt-4o-mini-2024-07-18',
@@ -30,20 +31,15 @@ describe('inline completions', () => {
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 2, 1, 2);
 
-    const t0 = Date.now();
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-    await waitFor('the completion request to reach the local server', () => server.requests.length > 0);
-    console.log(`DIAG request after ${Date.now() - t0} ms`);
-    let loops = 0;
+    await waitFor('the completion request to reach the local server', () => server.requests.length > 0, 45_000);
     // Trigger again until the suggestion shows (a repeat is served from Penny's cache), then commit it.
     await waitFor('the ghost text to be committed into the document', async () => {
-      loops++;
       await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
       await new Promise((resolve) => setTimeout(resolve, 150));
       await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
       return document.getText().includes('return a + b;');
-    });
-    console.log(`DIAG committed after ${Date.now() - t0} ms, ${loops} loops, ${server.requests.length} requests, focus ${vscode.window.state.focused}`);
+    }, 45_000);
     assert.equal(server.requests.length, 1, 'repeated triggers at the same spot cost no new request');
     assert.equal(document.lineAt(1).text, '  return a + b;');
 

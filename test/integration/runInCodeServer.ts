@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { saveScreenshot, launchBrowser, type BrowserSession } from '../harness/browser';
-import { copyToTemp, findChromium, findCodeServer, repoRoot, startCodeServer, ToolMissingError, type CodeServer } from '../harness/codeServer';
+import { copyToTemp, findChromium, findCodeServer, isShuttingDown, repoRoot, startCodeServer, ToolMissingError, type CodeServer } from '../harness/codeServer';
 import { MockOpenAIServer } from '../server/mockOpenAI';
 
 export const TEST_API_KEY = 'sk-test-penny-0000';
@@ -99,6 +99,7 @@ export async function runIntegrationInCodeServer(options: IntegrationOptions = {
       new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs))),
     ]).finally(() => clearTimeout(timer));
 
+    if (isShuttingDown()) throw new Error('interrupted (SIGINT/SIGTERM)');
     phase(outcome.kind === 'exit' ? `extension host finished the tests with exit code ${outcome.code}` : `stopped waiting: ${outcome.kind}`);
     if (outcome.kind !== 'exit') {
       await saveScreenshot(page, 'integration-timeout');
@@ -121,7 +122,7 @@ export async function runIntegrationInCodeServer(options: IntegrationOptions = {
     if (result.failed > 0) await saveScreenshot(page, 'integration-failure');
     return result;
   } catch (error) {
-    if (failedToRun && browser) await saveScreenshot(browser.page, 'integration-error');
+    if (failedToRun && browser && !isShuttingDown()) await saveScreenshot(browser.page, 'integration-error');
     throw error;
   } finally {
     await browser?.close();

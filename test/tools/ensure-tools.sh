@@ -13,6 +13,9 @@ TOOLS="${PENNY_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/penny-tools}"
 NODE_DIR="$TOOLS/node-$NODE_VERSION"
 CS_DIR="$TOOLS/code-server-$CODE_SERVER_VERSION"
 mkdir -p "$TOOLS"
+# One installer at a time: a second run would delete the first one's half-built folder.
+exec 9>"$TOOLS/.lock"
+flock 9
 
 log() { echo "[tools] $*" >&2; }
 

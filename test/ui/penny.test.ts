@@ -51,7 +51,7 @@ function describeRequests(mock: MockOpenAIServer): string {
 }
 
 describe('Penny in VS Code (UI)', function () {
-  this.timeout(60_000);
+  this.timeout(90_000);
 
   let mock: MockOpenAIServer;
   let workspace: { dir: string; remove(): void } | undefined;
@@ -81,7 +81,7 @@ describe('Penny in VS Code (UI)', function () {
     try {
       await openWorkbench(page, server.workbenchUrl());
       // Penny's status bar item appears once the extension is active (onStartupFinished).
-      await waitForStatusBar(page, 'penny.cost', { timeoutMs: 60_000, what: 'to appear (Penny activated)' });
+      await waitForStatusBar(page, 'penny.cost', { timeoutMs: 90_000, what: 'to appear (Penny activated)' });
       note(`workbench up and Penny active in ${Date.now() - started} ms`);
     } catch (error) {
       await saveScreenshot(page, 'ui-before-all-failed');
@@ -115,7 +115,7 @@ describe('Penny in VS Code (UI)', function () {
     await page.keyboard.press('Enter');
     const typed = Date.now();
 
-    const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 20_000, stableMs: 200 });
+    const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 30_000, stableMs: 200 });
     const firstRequest = mock.requests[0]?.receivedAt;
     note(`ghost text ${JSON.stringify(ghost)} ${Date.now() - typed - 200} ms after the last key; ${mock.requests.length} completion request(s), the first ${firstRequest ? firstRequest - typed : '?'} ms after it`);
     assert.ok(ghost.includes(COMPLETION));
@@ -140,7 +140,7 @@ describe('Penny in VS Code (UI)', function () {
 
   it('answers a chat question in the Penny view', async () => {
     await runCommand(page, 'Penny: Focus Chat');
-    const chat = await findFrame(page, '#prompt');
+    const chat = await findFrame(page, '#prompt', 30_000);
     await chat.locator('#prompt').click();
     await chat.locator('#prompt').pressSequentially(QUESTION);
     await chat.locator('#prompt').press('Enter');
@@ -152,7 +152,7 @@ describe('Penny in VS Code (UI)', function () {
         return bodies.find((b) => b.includes(ANSWER_TEXT));
       },
       {
-        timeoutMs: 20_000,
+        timeoutMs: 30_000,
         describe: async () =>
           JSON.stringify(await chat.$$eval('.message', (es) => es.map((e) => `${e.getAttribute('data-role')}/${e.getAttribute('data-status')}: ${(e.textContent ?? '').slice(0, 120)}`))) +
           `; mock: ${describeRequests(mock)}`,
