@@ -71,10 +71,12 @@ function parseArgs(argv: string[]): Options {
 /** The extension's defaults (src/vscode/inlineCompletions.ts, penny.inlineCompletions.debounceMs). */
 const ENGINES: EngineConfig[] = [
   { id: 'penny', label: 'Penny', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'clean' },
-  // Naive: no debounce, no cache, and the requests are never cancelled (each one runs and is billed in full).
-  { id: 'naive', label: 'naive', options: { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 0 }, honourCancel: false, answers: 'clean' },
-  // Continue: 350 ms debounce, 1,024-token prompts, LRU cache of 1,000, stale requests cancelled (PR #2935).
-  { id: 'continueLike', label: 'Continue-like', options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000 }, honourCancel: true, answers: 'clean' },
+  // Naive: a request on every keystroke (no debounce, no cache, no waiting for a request on its way), and
+  // requests are never cancelled (each one runs and is billed in full).
+  { id: 'naive', label: 'naive', options: { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 0, typeThrough: false, recycle: false, skipFinishedLines: false }, honourCancel: false, answers: 'clean' },
+  // Continue: 350 ms debounce, 1,024-token prompts, stale requests cancelled, an exact-prefix LRU cache;
+  // no typing through a shown suggestion, no waiting for a request on its way, no skipping finished lines.
+  { id: 'continueLike', label: 'Continue-like', options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000, typeThrough: false, recycle: false, skipFinishedLines: false }, honourCancel: true, answers: 'clean' },
   { id: 'pennyMessy', label: 'Penny, messy answers', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'messy' },
 ];
 

@@ -25,6 +25,12 @@ export interface EngineOptions {
   debounceMs: number;
   maxPromptTokens: number;
   cacheSize: number;
+  /** Serve a shown suggestion while the user types through it (default on). Off: exact-spot cache hits only. */
+  typeThrough?: boolean;
+  /** Let a keystroke wait for a request already sent for the same line (default on). */
+  recycle?: boolean;
+  /** Send nothing at the end of a line that is already complete (default on). */
+  skipFinishedLines?: boolean;
 }
 
 export interface EngineRequest extends Omit<CompletionContext, 'snippets'> {
@@ -134,7 +140,8 @@ export class CompletionEngine {
     }
     const key = spotKey(request);
     const current = this.inFlight;
-    if (current && current.key !== key && current.sent && !current.controller.signal.aborted && extendsFlight(current.request, request)) {
+    const recycle = this.options.recycle !== false && current && current.key !== key && current.sent && !current.controller.signal.aborted;
+    if (current && recycle && extendsFlight(current.request, request)) {
       // Typing on through a request already paid for: wait for it and answer from what it brings.
       this.stats.recycled++;
       current.callers++;
@@ -146,7 +153,7 @@ export class CompletionEngine {
         return answered === '' ? undefined : { text: answered, source: 'cache' };
       }
     }
-    if (lineLooksComplete(request)) {
+    if (this.options.skipFinishedLines !== false && lineLooksComplete(request)) {
       // "Complete the current line" has nothing to add to a line that already ends in ; , ) ] }.
       this.inFlight?.controller.abort();
       this.stats.skipped++;
@@ -208,6 +215,7 @@ export class CompletionEngine {
       if (entry.documentKey !== request.documentKey || entry.lineSuffix !== lineSuffix) continue;
       if (!request.prefix.startsWith(entry.prefix)) continue;
       const typed = request.prefix.slice(entry.prefix.length);
+      if (typed && this.options.typeThrough === false) continue;
       if (!entry.completion.startsWith(typed)) continue;
       if (typed.length === entry.completion.length && typed.length > 0) continue; // fully typed: ask afresh
       // Most recently used last.

@@ -53,7 +53,8 @@ function stripProse(text: string): string {
   const lines = text.split('\n');
   while (lines.length > 1 && (PROSE_LINE.test(lines[0].trim()) || (lines[0].trim().endsWith(':') && looksLikeProse(lines[0])))) {
     lines.shift();
-    while (lines.length > 1 && lines[0].trim() === '') lines.shift();
+    // The blank line that separates prose from code goes with the prose; a second one is the code's.
+    if (lines.length > 1 && lines[0].trim() === '') lines.shift();
   }
   while (lines.length > 1 && PROSE_LINE.test(lines[lines.length - 1].trim())) lines.pop();
   return lines.join('\n');
@@ -70,12 +71,17 @@ function removePrefixRepeat(text: string, prefix: string, linePrefix: string): s
   const prefixLines = prefix.split('\n');
   const textLines = text.split('\n');
   for (let n = Math.min(8, prefixLines.length - 1, textLines.length - 1); n >= 1; n--) {
-    const tail = prefixLines.slice(prefixLines.length - 1 - n, prefixLines.length - 1).map((l) => l.trim());
-    const head = textLines.slice(0, n).map((l) => l.trim());
-    // Lines of only closing brackets repeat all the time in real code: they are no evidence of an echo.
-    if (tail.join('\n') === head.join('\n') && tail.some((line) => !/^[\s)\]};,]*$/.test(line))) {
-      const rest = textLines.slice(n).join('\n');
-      return removePrefixRepeat(rest, prefix, linePrefix);
+    const above = prefixLines.slice(prefixLines.length - 1 - n, prefixLines.length - 1);
+    const head = textLines.slice(0, n);
+    if (above.map((l) => l.trim()).join('\n') !== head.map((l) => l.trim()).join('\n')) continue;
+    // Lines of only closing brackets repeat all the time in real code: they count as an echo only
+    // when they repeat the lines above exactly, indentation included.
+    const meaningful = above.some((line) => !/^[\s)\]};,]*$/.test(line));
+    const asWritten = head.map((l) => l.trimEnd());
+    const atCursor = [(linePrefix + head[0]).trimEnd(), ...asWritten.slice(1)];
+    const exact = [asWritten, atCursor].some((lines) => lines.join('\n') === above.map((l) => l.trimEnd()).join('\n'));
+    if (meaningful || (exact && above.some((line) => line.trim() !== ''))) {
+      return removePrefixRepeat(textLines.slice(n).join('\n'), prefix, linePrefix);
     }
   }
   const trimmedLine = linePrefix.trimStart();

@@ -80,7 +80,6 @@ export function buildCompletionPrompt(context: CompletionContext, maxPromptToken
     'You are a code completion engine inside an editor. The user shows you a file with a hole marked <CURSOR>.',
     `Reply with only the text to insert at <CURSOR>, wrapped in ${OPEN_TAG}${CLOSE_TAG} tags.`,
     'No explanations, no markdown fences. Do not repeat code that is before or after the cursor; keep the indentation of the file.',
-    scope,
     `If nothing useful fits, reply ${OPEN_TAG}${CLOSE_TAG}.`,
   ].join('\n');
 
@@ -91,6 +90,8 @@ export function buildCompletionPrompt(context: CompletionContext, maxPromptToken
     parts.push('Code from other open files, for reference:');
     for (const snippet of snippets) parts.push(`--- ${snippet.path} ---\n${snippet.text}`);
   }
+  // Last, so the system prompt and the file stay a shared start for single- and multi-line requests.
+  parts.push(scope);
 
   return {
     messages: [

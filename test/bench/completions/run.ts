@@ -6,7 +6,7 @@ import type { OpenAIClient } from '../../../src/core/openaiClient';
 import { newMeter, simulatedBackend, type ContinuationServer, type Meter } from './backend';
 import { keystrokeLength, trueContinuation, type Region } from './corpus';
 import { MESS_KINDS, cleanAnswer, messify, type MessSample } from './messy';
-import { TypingSession, newTypingMetrics, type Call, type TypingMetrics } from './typist';
+import { TypingSession, newTypingMetrics, type Call, type CompleteFn, type TypingMetrics } from './typist';
 import { RealWork, VirtualClock } from './virtualClock';
 
 export interface EngineConfig {
@@ -47,6 +47,12 @@ export interface RunResult {
   promptMismatches: number;
   /** Every request's context and true continuation, for the messy-answer check. */
   samples: MessSample[];
+}
+
+function sumStats(all: EngineStats[]): EngineStats {
+  const sum: EngineStats = { requests: 0, cacheHits: 0, cancelled: 0, recycled: 0, skipped: 0 };
+  for (const stats of all) for (const key of Object.keys(sum) as (keyof EngineStats)[]) sum[key] += stats[key];
+  return sum;
 }
 
 export function workloadKeystrokes(regions: Region[]): number {
@@ -119,11 +125,13 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
     },
   });
   const engine = new CompletionEngine(backend, config.options, clock);
+  const engineStats: EngineStats[] = [engine.stats];
+  const complete: CompleteFn = (request, signal) => engine.complete(request, signal);
 
   for (const region of context.regions) {
     session = new TypingSession({
       clock,
-      complete: (request, signal) => engine.complete(request, signal),
+      complete,
       region,
       gaps: context.gaps.get(region)!,
       metrics: typing,
@@ -138,7 +146,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
     config,
     typing,
     meter,
-    engine: { ...engine.stats },
+    engine: sumStats(engineStats),
     workloadKeys: workloadKeystrokes(context.regions),
     workloadChars: context.regions.reduce((sum, region) => sum + region.end - region.start, 0),
     virtualMs: clock.now(),

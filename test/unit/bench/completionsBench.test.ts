@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { CompletionEngine, type CompletionBackend } from '../../../src/core/completion/engine';
+import { CURSOR, documentWindow } from '../../../src/core/completion/prompt';
 import { singleLineComplete } from '../../../src/core/completion/postprocess';
-import { streamCut } from '../../bench/completions/backend';
+import { streamCut, streamDeltas } from '../../bench/completions/backend';
 import { keystrokeLength, trueContinuation, typingGaps, prng, type Region, type SourceFile } from '../../bench/completions/corpus';
 import { messify, shownFor } from '../../bench/completions/messy';
 import { percentile } from '../../bench/completions/report';
@@ -152,6 +153,48 @@ describe('completion benchmark', () => {
       assert.equal(metrics.acceptedChars, 'ems.length;'.length);
     });
 
+    describe('asks as the extension does', () => {
+      // A long file: the cursor is past 16,000 characters, where the prefix window no longer starts at 0.
+      const filler = Array.from({ length: 1200 }, (_, i) => `const v${i} = ${i};`).join('\n') + '\n';
+      const long = `${filler}const total = items.length;\nreturn total;\n`;
+      const at = long.indexOf('items');
+      const far: Region = { file: { relativePath: 'x/long.ts', languageId: 'typescript', text: long }, start: at, end: long.indexOf('\nreturn') };
+
+      it('the request is documentWindow of the document at the cursor, with prefixOffset', () => {
+        assert.ok(at > 16_000);
+        const session = new TypingSession({ clock: new VirtualClock(), complete: async () => undefined, region: far, gaps, metrics: newTypingMetrics(), reactionMs: 0 });
+        session.pos = at + 3;
+        const document = long.slice(0, at + 3) + long.slice(far.end);
+        const request = session.request();
+        const window = documentWindow(document, at + 3);
+        assert.deepEqual({ prefix: request.prefix, suffix: request.suffix, prefixOffset: request.prefixOffset }, window);
+        assert.ok(window.prefixOffset > 0 && window.prefixOffset % 4096 === 0);
+        assert.ok(request.prefix.endsWith('const total = ite'));
+        assert.ok(request.suffix.startsWith('\nreturn total;'), 'the rest of the region is not typed yet');
+        assert.equal(request.documentKey, 'file:///node_modules/x/long.ts');
+        assert.deepEqual(request.snippets?.(), [], 'no other file is open');
+      });
+
+      it('past 16,000 characters, typing through a suggestion is served from the cache', async () => {
+        const clock = new VirtualClock();
+        const prompts: string[] = [];
+        const backend: CompletionBackend = async (prompt) => {
+          const user = prompt.messages[1].content;
+          prompts.push(user);
+          return { text: user.includes(`= i${CURSOR}`) ? '<COMPLETION>tems.length;' : '<COMPLETION>' };
+        };
+        const engine = new CompletionEngine(backend, { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, clock);
+        // "i", a pause long enough for a request, then the rest at 100 ms a key; the user never takes the suggestion.
+        const slow = new Map(gaps);
+        slow.set(at + 1, 1000);
+        const session = new TypingSession({ clock, complete: (request, signal) => engine.complete(request, signal), region: far, gaps: slow, metrics: newTypingMetrics(), reactionMs: 60_000 });
+        session.start();
+        await clock.run();
+        assert.equal(prompts.length, 1, 'one request for the whole line');
+        assert.ok(engine.stats.cacheHits >= 'tems.length'.length - 1, `${engine.stats.cacheHits} cache hits`);
+      });
+    });
+
     it('human timing: bursts of quick keys and longer pauses, the same for a seed', () => {
       const long = 'x'.repeat(400) + '\n'.repeat(10);
       const big: Region = { file: { relativePath: 'x', languageId: 'plaintext', text: long }, start: 0, end: long.length };
@@ -166,6 +209,12 @@ describe('completion benchmark', () => {
 
   describe('the model a perfect answer comes from', () => {
     const code = ['function f(a) {', '  if (a) {', '    return 1;', '  }', '  return 2;', '}', 'f(1);', ''].join('\n');
+
+    before(function () {
+      // Loading the o200k tokenizer takes seconds on a busy machine: not a test's time.
+      this.timeout(60_000);
+      streamDeltas('warm up');
+    });
 
     it('single line: the rest of the line; multi-line: the rest of the block', () => {
       const inReturn = code.indexOf('1;');
