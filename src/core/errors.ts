@@ -84,7 +84,8 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
   const e = (error ?? {}) as ApiErrorLike;
   const status = typeof e.status === 'number' ? e.status : undefined;
   const code = e.code ?? undefined;
-  const serverMessage = redactSecrets(String(e.message ?? ''));
+  // The SDK's message starts with the status ("403 Project …"); the status is said separately.
+  const serverMessage = redactSecrets(String(e.message ?? '').replace(/^\d{3}\s+/, ''));
   const host = safeHost(ctx.baseUrl);
 
   const name = e.name;

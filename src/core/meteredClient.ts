@@ -71,7 +71,14 @@ export class MeteredClient {
       });
     }
     if (!options.allowOverBudget) {
-      const budget = await this.budgetStatus();
+      let budget: BudgetStatus;
+      try {
+        budget = await this.budgetStatus();
+      } catch (error) {
+        // An unreadable ledger must not stop the user's work: say so, and send.
+        this.deps.onLedgerError?.(`Could not read the cost ledger to check the budget: ${(error as Error).message}`);
+        budget = { level: 'ok', blocked: false };
+      }
       if (budget.blocked) {
         return refused({
           kind: 'budget',

@@ -246,7 +246,7 @@ export class ChatSession {
     this.publish();
     let result: MeteredResult;
     try {
-      result = await this.deps.metered.run(
+      result = await this.runMetered(
         options.feature ?? 'chat',
         {
           model,
@@ -269,12 +269,25 @@ export class ChatSession {
       this.running = undefined;
     }
     answer.model = result.model;
+
     if (result.record) answer.cost = costOfRecord(result.record);
     answer.status = result.outcome === 'cancelled' ? 'stopped' : result.error ? 'error' : 'done';
     if (result.error) answer.error = { message: result.error.message, actions: result.error.actions };
+    // A complete-looking answer that was cut by max_tokens says so.
+    if (result.outcome === 'length') answer.error = { message: 'The answer reached the output token limit and is incomplete.', actions: ['retry'] };
     this.deps.emit('messageFinished', { ...answer });
     this.publish();
     return answer;
+  }
+
+  /** The metered client never rejects by contract; should it, the answer still ends, as an error. */
+  private async runMetered(...args: Parameters<MeteredClient['run']>): Promise<MeteredResult> {
+    try {
+      return await this.deps.metered.run(...args);
+    } catch (error) {
+      const message = `Penny failed to send the request: ${(error as Error).message}`;
+      return { text: '', model: args[1].model, serviceTier: 'default', outcome: 'error', sent: false, latencyMs: 0, promptTokensEstimate: 0, error: { kind: 'unknown', message, retryable: false, actions: ['retry'] } };
+    }
   }
 
   /** The conversation as the API gets it: the system prompt, then each question (with its context) and kept answer. */

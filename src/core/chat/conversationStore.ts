@@ -18,6 +18,8 @@ export interface StoredConversation {
 
 const FILE_PREFIX = 'conversation-';
 const FILE_SUFFIX = '.json';
+/** Older than any save in progress, in this window or another. */
+const STALE_TEMPORARY_MS = 10 * 60_000;
 
 export class ConversationStore {
   private writing = Promise.resolve();
@@ -97,9 +99,20 @@ export class ConversationStore {
   private async prune(): Promise<void> {
     const keep = this.options.keep ?? 200;
     const names = await fs.readdir(this.dir);
+    await this.removeStaleTemporaries(names);
     if (names.filter((n) => n.startsWith(FILE_PREFIX) && n.endsWith(FILE_SUFFIX)).length <= keep) return;
     const all = await this.readAll();
     for (const old of all.slice(keep)) await fs.rm(this.fileOf(old.id), { force: true });
+  }
+
+  /** A crash between write and rename leaves a temporary file: remove it once no save can still own it. */
+  private async removeStaleTemporaries(names: string[]): Promise<void> {
+    const now = Date.now();
+    for (const name of names.filter((n) => n.startsWith(FILE_PREFIX) && n.endsWith('.tmp'))) {
+      const file = join(this.dir, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && now - stat.mtimeMs > STALE_TEMPORARY_MS) await fs.rm(file, { force: true });
+    }
   }
 
   private fileOf(id: string): string {

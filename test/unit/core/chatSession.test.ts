@@ -41,10 +41,15 @@ describe('chat session', () => {
     requests = [];
     answers = [];
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const sessions: ChatSession[] = [];
+  afterEach(async () => {
+    // A save still on its way would recreate the folder.
+    await Promise.all(sessions.splice(0).map((s) => s.saved()));
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   function session(overrides: Partial<ChatSessionDeps> = {}): ChatSession {
-    return new ChatSession({
+    const created = new ChatSession({
       metered: fakeMetered(answers, requests),
       emit: () => undefined,
       models: () => ['gpt-4o-mini', 'gpt-4o'],
@@ -55,6 +60,8 @@ describe('chat session', () => {
       store: new ConversationStore(dir),
       ...overrides,
     });
+    sessions.push(created);
+    return created;
   }
 
   it('persists conversations and restores the latest one after a reload', async () => {

@@ -1,0 +1,223 @@
+// A ledger of 1,000,000 records: report() completes and adds up, old months are pruned to keepMonths,
+// and memory stays bounded. The records are written straight to the month files in the ledger's own
+// line format (a million appends would time the disk, not the ledger); report() then runs in a fresh
+// child process, which times it cold (first read) and warm (cached tallies) and measures its memory.
+// No absolute time is asserted: the timings are printed.
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Feature, LedgerRecord, Outcome, Totals } from '../../src/core/cost/ledger';
+import { costOf, PriceBook, usdToUnits } from '../../src/core/cost/pricing';
+import type { ChildReport } from './fixtures/ledgerReportChild';
+
+const RECORDS = 1_000_000;
+const KEEP_MONTHS = 13;
+/** A fixed "now", mid-month, so the scenario is the same whenever it runs. */
+const NOW = new Date('2026-11-20T12:00:00.000Z');
+const REPORT_DAYS = 30;
+
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+const localDay = (d: Date) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+const utcMonth = (d: Date) => `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}`;
+
+/** What the report must say, tallied independently while the records are made (money in nano-dollars). */
+class Expected {
+  private readonly tallies = new Map<string, { units: number; requests: number; unpriced: number; estimatedUnits: number }>();
+  readonly today = localDay(NOW);
+  readonly month = this.today.slice(0, 7);
+  readonly windowDays = new Set(
+    Array.from({ length: REPORT_DAYS }, (_, back) => localDay(new Date(NOW.getFullYear(), NOW.getMonth(), NOW.getDate() - back))),
+  );
+
+  add(record: LedgerRecord, day: string): void {
+    const keys: string[] = [];
+    if (this.windowDays.has(day)) keys.push(`day:${day}`);
+    if (day === this.today) keys.push('today');
+    if (day.startsWith(this.month)) keys.push('month', `model:${record.model}`, `feature:${record.feature}`);
+    for (const key of keys) {
+      let tally = this.tallies.get(key);
+      if (!tally) this.tallies.set(key, (tally = { units: 0, requests: 0, unpriced: 0, estimatedUnits: 0 }));
+      tally.requests++;
+      if (record.costUsd === null) tally.unpriced++;
+      else {
+        const units = usdToUnits(record.costUsd);
+        tally.units += units;
+        if (!record.exact) tally.estimatedUnits += units;
+      }
+    }
+  }
+
+  check(actual: Totals | undefined, key: string): void {
+    const tally = this.tallies.get(key) ?? { units: 0, requests: 0, unpriced: 0, estimatedUnits: 0 };
+    assert.ok(actual, `the report has ${key}`);
+    assert.deepEqual(
+      { requests: actual.requests, units: usdToUnits(actual.usd), unpriced: actual.unpriced, estimatedUnits: usdToUnits(actual.estimatedUsd) },
+      { requests: tally.requests, units: tally.units, unpriced: tally.unpriced, estimatedUnits: tally.estimatedUnits },
+      key,
+    );
+  }
+
+  keys(prefix: string): string[] {
+    return [...this.tallies.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  }
+}
+
+/**
+ * Writes RECORDS records spread evenly in time over [from, NOW], one file per UTC month in the ledger's
+ * exact line format; returns what the report must show and the file names written.
+ */
+function writeLedger(dir: string, from: Date): { expected: Expected; files: string[]; bytes: number; writeMs: number } {
+  const started = Date.now();
+  const next = random(1_000_000);
+  const prices = new PriceBook();
+  const expected = new Expected();
+  const files: string[] = [];
+  let bytes = 0;
+  let month = '';
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 0) return;
+    const file = `ledger-${month}.jsonl`;
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(path.join(dir, file), text);
+    files.push(file);
+    bytes += text.length;
+    lines = [];
+  };
+  const span = NOW.getTime() - from.getTime();
+  for (let i = 0; i < RECORDS; i++) {
+    const time = new Date(from.getTime() + Math.floor((span * i) / RECORDS));
+    const roll = next();
+    const feature: Feature = roll < 0.85 ? 'completion' : roll < 0.98 ? 'chat' : 'escalation';
+    const model = feature === 'escalation' ? 'gpt-4o-2024-08-06' : 'gpt-4o-mini-2024-07-18';
+    const promptTokens = feature === 'completion' ? 400 + Math.floor(next() * 1200) : 800 + Math.floor(next() * 12_000);
+    const completionTokens = feature === 'completion' ? Math.floor(next() * 64) : 50 + Math.floor(next() * 1500);
+    const outcome: Outcome = next() < 0.12 ? 'cancelled' : next() < 0.01 ? 'error' : 'ok';
+    const cachedTokens = outcome !== 'cancelled' && next() < 0.4 ? Math.floor((promptTokens * next()) / 128) * 128 : 0;
+    const tier = next() < 0.995 ? 'default' : 'mystery'; // an unknown tier: price unknown
+    const price = prices.lookup(model, tier);
+    const usage = { promptTokens, cachedTokens, completionTokens };
+    const record: LedgerRecord = {
+      time: time.toISOString(),
+      feature,
+      model,
+      tier,
+      ...usage,
+      costUsd: price ? costOf(usage, price) : null,
+      exact: outcome !== 'cancelled',
+      latencyMs: Math.floor(150 + next() * 3000),
+      outcome,
+    };
+    const recordMonth = utcMonth(time);
+    if (recordMonth !== month) {
+      flush();
+      month = recordMonth;
+    }
+    // What the ledger's serializer writes (JSON.stringify with this key order), built directly: faster.
+    lines.push(
+      `{"time":"${record.time}","feature":"${feature}","model":"${model}","tier":"${tier}","promptTokens":${promptTokens},"cachedTokens":${cachedTokens},"completionTokens":${completionTokens},"costUsd":${record.costUsd},"exact":${record.exact},"latencyMs":${record.latencyMs},"outcome":"${outcome}"}`,
+    );
+    if (i === 0) assert.equal(lines[0], JSON.stringify(record), 'the generated line is exactly what the ledger writes');
+    expected.add(record, localDay(time));
+  }
+  flush();
+  return { expected, files, bytes, writeMs: Date.now() - started };
+}
+
+function runChild(dir: string): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'fixtures', 'ledgerReportChild.js'), [dir, NOW.toISOString(), String(KEEP_MONTHS)], {
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    let result: ChildReport | undefined;
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('message', (message) => (result = message as ChildReport));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('hang: the report child did not finish within 150 s'));
+    }, 150_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (result && code === 0) resolve(result);
+      else reject(new Error(`the report child failed (code ${code}, signal ${signal}): ${stderr}`));
+    });
+  });
+}
+
+function checkReport(child: ChildReport, expected: Expected): void {
+  expected.check(child.report.today, 'today');
+  expected.check(child.report.month, 'month');
+  assert.equal(child.report.byDay.length, REPORT_DAYS);
+  for (const { day, totals } of child.report.byDay) expected.check(totals, `day:${day}`);
+  assert.deepEqual(Object.keys(child.report.byModel).sort(), expected.keys('model:').sort());
+  for (const [model, totals] of Object.entries(child.report.byModel)) expected.check(totals, `model:${model}`);
+  assert.deepEqual(Object.keys(child.report.byFeature).sort(), expected.keys('feature:').sort());
+  for (const [feature, totals] of Object.entries(child.report.byFeature)) expected.check(totals, `feature:${feature}`);
+}
+
+function print(label: string, written: ReturnType<typeof writeLedger>, child: ChildReport): void {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  console.log(
+    [
+      `      ${label}: ${RECORDS.toLocaleString('en-US')} records, ${written.files.length} month files, ${(written.bytes / 1048576).toFixed(0)} MB (written in ${written.writeMs} ms)`,
+      `      report() cold ${ms(child.coldMs)}, warm ${ms(child.warmMs)}, after an append ${ms(child.afterAppendMs)}, a second Ledger cold ${ms(child.secondInstanceColdMs)}; recent(100) ${ms(child.recentMs)}`,
+      `      files kept ${child.filesAfter.length} of ${child.filesBefore.length}; month ${child.report.month.requests.toLocaleString('en-US')} requests, $${child.report.month.usd.toFixed(2)}`,
+      `      memory: peak RSS ${child.peakRssMb.toFixed(0)} MB (process start ${child.baselineRssMb.toFixed(0)} MB), heap kept by the ledger ${child.heapRetainedMb.toFixed(2)} MB`,
+    ].join('\n'),
+  );
+}
+
+describe('a ledger of a million records', function () {
+  this.timeout(240_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'penny-million-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('over 15 months: report() completes and adds up, old months pruned to keepMonths, memory bounded', async () => {
+    const written = writeLedger(dir, new Date('2025-09-01T00:00:00.000Z'));
+    assert.equal(written.files.length, 15);
+    const child = await runChild(dir);
+    print('15 months', written, child);
+
+    // Files bounded: one per month, the two beyond keepMonths deleted.
+    assert.deepEqual(child.filesBefore, written.files);
+    assert.equal(child.filesAfter.length, KEEP_MONTHS);
+    assert.deepEqual(child.filesAfter, written.files.slice(2), 'the two oldest months are gone, nothing else was touched');
+    for (const file of child.filesAfter) assert.ok(statSync(path.join(dir, file)).size < 32 * 1048576, `${file} is one month's worth`);
+
+    checkReport(child, written.expected);
+    assert.deepEqual(child.warnings, []);
+    assert.equal(child.recentCount, 100);
+    // A report needs this month and the one before; its cache is per-day tallies, not records.
+    assert.ok(child.heapRetainedMb < 20, `the ledger keeps ${child.heapRetainedMb.toFixed(1)} MB of heap after the report`);
+    assert.ok(child.peakRssMb - child.baselineRssMb < 600, `peak RSS rose ${(child.peakRssMb - child.baselineRssMb).toFixed(0)} MB`);
+  });
+
+  it('all in this month (one ~230 MB file): report() completes and adds up, memory bounded', async () => {
+    const written = writeLedger(dir, new Date(Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), 1)));
+    assert.equal(written.files.length, 1);
+    const child = await runChild(dir);
+    print('one month', written, child);
+    assert.deepEqual(child.filesAfter, written.files);
+    checkReport(child, written.expected);
+    assert.deepEqual(child.warnings, []);
+    assert.ok(child.heapRetainedMb < 20, `the ledger keeps ${child.heapRetainedMb.toFixed(1)} MB of heap after the report`);
+    // Generous: the month file is read whole (see the report); this only catches a blow-up.
+    assert.ok(child.peakRssMb - child.baselineRssMb < 2048, `peak RSS rose ${(child.peakRssMb - child.baselineRssMb).toFixed(0)} MB`);
+  });
+});
