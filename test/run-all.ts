@@ -1,14 +1,16 @@
-// Penny's whole test suite, in three layers:
+// Penny's whole test suite, in five layers:
 //   1. unit         mocha over out/test/unit/**/*.test.js (plain Node, in a child process)
-//   2. integration  the mocha suite in out/test/integration/ inside a real VS Code (code-server)
-//   3. ui           packages the .vsix (`node esbuild.mjs --production --package`; rebuilds dist/
+//   2. webview      the chat's bundle in Chromium under its CSP (XSS corpus), out/test/webview/
+//   3. slow         a million-record ledger, SIGKILL while writing, out/test/slow/
+//   4. integration  the mocha suite in out/test/integration/ inside a real VS Code (code-server)
+//   5. ui           packages the .vsix (`node esbuild.mjs --production --package`; rebuilds dist/
 //                   minified), then mocha over out/test/ui/*.test.js in a child process: Chromium
 //                   driving code-server with the .vsix installed.
 // Prints per-layer counts and durations and, as the very last line, `N passed, N failed`.
 // Exit code 1 if anything failed or a layer could not run (a layer that crashes counts as 1 failed).
 //
 // Build first: `node esbuild.mjs --tests`. Tools: run under `bash test/tools/with-tools.sh`.
-//   PENNY_LAYERS=unit,integration,ui  which layers (default: all three, in that order)
+//   PENNY_LAYERS=unit,webview,slow,integration,ui  which layers (default: all, in that order)
 //   PENNY_VSIX=<file>                 the UI layer uses this .vsix instead of packaging one
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,7 +19,7 @@ import Mocha from 'mocha';
 import { killGroup, onShutdown, repoRoot, ToolMissingError } from './harness/codeServer';
 import { runIntegrationInCodeServer } from './integration/runInCodeServer';
 
-const LAYERS = ['unit', 'integration', 'ui'] as const;
+const LAYERS = ['unit', 'webview', 'slow', 'integration', 'ui'] as const;
 type Layer = (typeof LAYERS)[number];
 const RESULT_MARKER = 'PENNY_RESULT';
 const CHILD_FLAG = '--mocha-child';
@@ -135,6 +137,20 @@ async function unitLayer(root: string): Promise<Counts> {
   return runMochaInChild('unit', files, { timeoutMs: 10 * 60_000, testTimeoutMs: 10_000 });
 }
 
+/** The chat webview's bundle in real Chromium under its CSP: hostile model output renders inert. */
+async function webviewLayer(root: string): Promise<Counts> {
+  const files = testFiles(path.join(root, 'out', 'test', 'webview'), false);
+  if (files.length === 0) throw new Error('no webview tests (out/test/webview/*.test.js): build first with `node esbuild.mjs --tests`');
+  return runMochaInChild('webview', files, { timeoutMs: 10 * 60_000, testTimeoutMs: 60_000 });
+}
+
+/** Load and crash tests: a million-record ledger, SIGKILLs while writing. */
+async function slowLayer(root: string): Promise<Counts> {
+  const files = testFiles(path.join(root, 'out', 'test', 'slow'), false);
+  if (files.length === 0) throw new Error('no slow tests (out/test/slow/*.test.js): build first with `node esbuild.mjs --tests`');
+  return runMochaInChild('slow', files, { timeoutMs: 15 * 60_000, testTimeoutMs: 5 * 60_000 });
+}
+
 async function integrationLayer(): Promise<Counts> {
   return runIntegrationInCodeServer();
 }
@@ -210,6 +226,8 @@ async function main(): Promise<number> {
 
   for (const layer of layers) {
     if (layer === 'unit') await timed('unit', reports, () => unitLayer(root));
+    if (layer === 'webview') await timed('webview', reports, () => webviewLayer(root));
+    if (layer === 'slow') await timed('slow', reports, () => slowLayer(root));
     if (layer === 'integration') await timed('integration', reports, integrationLayer);
     if (layer === 'ui') {
       let vsix = process.env.PENNY_VSIX ? path.resolve(process.env.PENNY_VSIX) : undefined;
