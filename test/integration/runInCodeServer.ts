@@ -119,6 +119,16 @@ export async function runIntegrationInCodeServer(options: IntegrationOptions = {
     }
     const result = JSON.parse(match[1]) as IntegrationResult;
     if (outcome.code !== 0 && result.failed === 0) result.failed = 1; // exit code says failure: never report green
+    // Every feature ran with a recognisable key: it must not be in any file VS Code or Penny wrote
+    // (settings, logs, webview state, the ledger, conversations, global and workspace storage).
+    const leaks = filesContaining(server.tempDir, TEST_API_KEY).concat(filesContaining(workspace.dir, TEST_API_KEY));
+    if (leaks.length === 0) {
+      log(`    ✔ the API key appears in none of the files written during the run`);
+      result.passed++;
+    } else {
+      log(`    ✘ the API key leaked into: ${leaks.join(', ')}`);
+      result.failed++;
+    }
     if (result.failed > 0) await saveScreenshot(page, 'integration-failure');
     return result;
   } catch (error) {
@@ -130,6 +140,27 @@ export async function runIntegrationInCodeServer(options: IntegrationOptions = {
     workspace?.remove();
     await mock?.stop();
   }
+}
+
+/** Files under `dir` whose bytes contain `needle` (sockets and unreadable files are skipped). */
+function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  const bytes = Buffer.from(needle);
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const file = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile()) {
+        try {
+          if (fs.readFileSync(file).includes(bytes)) found.push(file);
+        } catch {
+          // vanished or unreadable while VS Code runs: nothing to search
+        }
+      }
+    }
+  };
+  walk(dir);
+  return found;
 }
 
 /** The arguments of a console call in the extension host, formatted like console.log does (mocha's reporter uses %s / %d). */
