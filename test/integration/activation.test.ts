@@ -1,6 +1,7 @@
 // Smoke test in a real extension host: Penny is installed, activates, and contributes what it promises.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { PennyApi } from '../../src/extension';
 
 const EXTENSION_ID = 'penny-dev.penny';
 
@@ -54,5 +55,11 @@ describe('Penny activation', () => {
     const properties = contributedProperties(extension);
     assert.ok(properties['penny.baseUrl'], 'penny.baseUrl is contributed');
     assert.equal(properties['penny.baseUrl'].scope, 'machine');
+  });
+
+  it('activates quickly: the tokenizer and the ledger load after activation, not during it', async () => {
+    const api = await vscode.extensions.getExtension<PennyApi>(EXTENSION_ID)!.activate();
+    assert.equal(typeof api.activationMs, 'number');
+    console.log(`      activation took ${api.activationMs.toFixed(1)} ms`);
   });
 });
