@@ -54,11 +54,20 @@ function codeBlockElement(block: CodeBlock, toolbar: HTMLElement): HTMLElement {
   return wrapper;
 }
 
+function textFragment(text: string): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  const paragraph = document.createElement('p');
+  paragraph.textContent = text;
+  fragment.append(paragraph);
+  return fragment;
+}
+
 /** Renders markdown; `toolbarFor` makes the buttons of each fenced code block. */
 export function renderMarkdown(text: string, toolbarFor: (block: CodeBlock) => HTMLElement): DocumentFragment {
   const marker = randomMarker();
   const { html, blocks } = markdownToHtml(text, marker);
-  const fragment = DOMPurify.sanitize(html, { ...purifyConfig, RETURN_DOM_FRAGMENT: true });
+  // HTML with no body (an answer starting with <frameset>) sanitizes to null: show it as text.
+  const fragment = (DOMPurify.sanitize(html, { ...purifyConfig, RETURN_DOM_FRAGMENT: true }) as DocumentFragment | null) ?? textFragment(text);
   for (const placeholder of fragment.querySelectorAll(`pre[${codeBlockAttribute}]`)) {
     const [placeholderMarker, index] = (placeholder.getAttribute(codeBlockAttribute) ?? '').split(':');
     placeholder.removeAttribute(codeBlockAttribute);
