@@ -6,6 +6,7 @@ import { HistoryPanel } from './history';
 import { groupAlternatives, messageActions, type MessageActions } from './layout';
 import type { CodeBlock } from './markdown';
 import { renderMarkdown } from './render';
+import { stableBoundary } from './streaming';
 import type { RpcClient } from './rpc';
 import { suggestionKey, type PersistedState } from './state';
 import { FileSuggestions } from './suggestions';
@@ -48,6 +49,8 @@ export class ChatView {
   private stickToBottom = true;
   /** Streaming messages whose text changed since the last animation frame. */
   private readonly dirty = new Set<string>();
+  /** Streaming answers: the text of their complete blocks and the nodes rendered from it. */
+  private readonly streamed = new Map<string, { text: string; nodes: Node[] }>();
   private frame: number | undefined;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -319,6 +322,27 @@ export class ChatView {
     pending.catch((error: unknown) => this.showNotice(errorText(error)));
   }
 
+  /**
+   * The rendered answer. While it streams, its complete blocks are rendered once and kept; only the
+   * block still being written is rendered again, so long answers stay fluid.
+   */
+  private answerNodes(message: ChatMessage): Node[] {
+    const toolbar = (block: CodeBlock) => this.codeToolbar(block, message.id);
+    if (message.status !== 'streaming') {
+      this.streamed.delete(message.id);
+      return [renderMarkdown(message.text, toolbar)];
+    }
+    let kept = this.streamed.get(message.id);
+    if (!kept || !message.text.startsWith(kept.text)) kept = { text: '', nodes: [] };
+    const boundary = stableBoundary(message.text);
+    if (boundary > kept.text.length) {
+      kept.nodes.push(...Array.from(renderMarkdown(message.text.slice(kept.text.length, boundary), toolbar).childNodes));
+      kept.text = message.text.slice(0, boundary);
+    }
+    this.streamed.set(message.id, kept);
+    return [...kept.nodes, renderMarkdown(message.text.slice(kept.text.length), toolbar)];
+  }
+
   private flushFrame(): void {
     this.frame = undefined;
     for (const id of this.dirty) {
@@ -442,7 +466,7 @@ export class ChatView {
     if (state.editing) parts.push(this.editForm(message));
     else {
       const body = el('div', 'body');
-      if (message.role === 'assistant') body.append(renderMarkdown(message.text, (block) => this.codeToolbar(block, message.id)));
+      if (message.role === 'assistant') body.append(...this.answerNodes(message));
       else body.textContent = message.text; // the user's own words, shown as typed
       parts.push(body);
     }
