@@ -121,7 +121,8 @@ if (watch) {
   await Promise.all(targets.map((t) => esbuild.build(t)));
   if (packageVsix) {
     const vsce = join('node_modules', '@vscode', 'vsce', 'vsce');
-    const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies'], { stdio: 'inherit' });
+    // The README's screenshots stay relative (they are not in the package; the repository shows them).
+    const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links'], { stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }
 }
