@@ -50,5 +50,5 @@ function dayChart(days: CostReport['byDay']): string {
     .join('');
   const first = days[0]?.day ?? '';
   const last = days[days.length - 1]?.day ?? '';
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Daily spend, ${escapeHtml(first)} to ${escapeHtml(last)}; highest ${formatUsd(max)}">${bars}</svg><div class="axis"><span>${escapeHtml(first)}</span><span>max ${formatUsd(max)}</span><span>${escapeHtml(last)}</span></div>`;
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="Daily spend, ${escapeHtml(first)} to ${escapeHtml(last)}; highest ${formatUsd(max)}">${bars}</svg><div class="axis"><span>${escapeHtml(first)}</span><span>max ${formatUsd(max)}</span><span>${escapeHtml(last)}</span></div>`;
 }

@@ -136,7 +136,11 @@ async function confirm(estimate: EscalationEstimate, threshold: number): Promise
 
 async function codeToEscalate(editor: vscode.TextEditor): Promise<{ range: vscode.Range; origin: string } | undefined> {
   const { document, selection } = editor;
-  if (!selection.isEmpty) return { range: selection, origin: lines(selection.start.line, selection.end.line) };
+  if (!selection.isEmpty) {
+    // Whole lines selected end at column 0 of the next line, which is not part of the selection.
+    const lastLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line - 1 : selection.end.line;
+    return { range: selection, origin: lines(selection.start.line, lastLine) };
+  }
   const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
   const enclosing = innermost(symbols ?? [], selection.active);
   if (enclosing) {
