@@ -11,24 +11,15 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Ledger, type Feature, type LedgerRecord, type Outcome } from '../../src/core/cost/ledger';
 import { PriceBook, costOf } from '../../src/core/cost/pricing';
+import { mulberry32 } from '../support/random';
 
 const RECORDS = 100_000;
 const DAYS = 45;
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A mix like a day of coding: mostly small completions, some chat, a few escalations; some cancelled. */
 function makeRecords(now: Date): LedgerRecord[] {
-  const next = random(2026);
+  const next = mulberry32(2026);
   const prices = new PriceBook();
   const start = now.getTime() - DAYS * 86_400_000;
   const records: LedgerRecord[] = [];

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Feature, LedgerRecord, Outcome, Totals } from '../../src/core/cost/ledger';
 import { costOf, PriceBook, usdToUnits } from '../../src/core/cost/pricing';
 import type { ChildReport } from './fixtures/ledgerReportChild';
+import { mulberry32 } from '../support/random';
 
 const RECORDS = 1_000_000;
 const KEEP_MONTHS = 13;
@@ -18,15 +19,6 @@ const KEEP_MONTHS = 13;
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const REPORT_DAYS = 30;
 
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const localDay = (d: Date) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
@@ -80,7 +72,7 @@ class Expected {
  */
 function writeLedger(dir: string, from: Date): { expected: Expected; files: string[]; bytes: number; writeMs: number } {
   const started = Date.now();
-  const next = random(1_000_000);
+  const next = mulberry32(1_000_000);
   const prices = new PriceBook();
   const expected = new Expected();
   const files: string[] = [];

@@ -9,6 +9,7 @@ import { launchBrowser, saveScreenshot, type BrowserSession } from '../harness/b
 import { copyToTemp, findChromium, findCodeServer, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
 import { editorLines, findFrame, openFile, openWorkbench, readGhostText, runCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
 import { MockOpenAIServer, type RecordedRequest, type ScriptedReply } from '../server/mockOpenAI';
+import { findVsix, note } from './support';
 
 const API_KEY = 'sk-test-penny-0000';
 const COMPLETION = 'return a + b;';
@@ -19,31 +20,10 @@ const ANSWER = `${ANSWER_TEXT}\n\n\`\`\`ts\nfunction add(a: number, b: number): 
 const CHAT_USAGE = { prompt_tokens: 1000, completion_tokens: 200, cached_tokens: 0 };
 const CHAT_COST = '$0.00027';
 
-/** The newest penny-*.vsix in the checkout, or PENNY_VSIX. */
-export function findVsix(): string {
-  if (process.env.PENNY_VSIX) {
-    if (!fs.existsSync(process.env.PENNY_VSIX)) throw new Error(`PENNY_VSIX=${process.env.PENNY_VSIX} does not exist`);
-    return path.resolve(process.env.PENNY_VSIX);
-  }
-  const root = repoRoot();
-  const found = fs
-    .readdirSync(root)
-    .filter((name) => /^penny-.*\.vsix$/.test(name))
-    .map((name) => path.join(root, name))
-    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  if (!found[0]) throw new Error(`no penny-*.vsix in ${root}: build one with \`npm run package\` or set PENNY_VSIX`);
-  return found[0];
-}
-
 /** Chat requests carry the question; everything else is an inline completion. Completions cost $0 so the status bar shows the chat's cost alone. */
 function reply(req: RecordedRequest): ScriptedReply {
   if (JSON.stringify(req.body?.messages ?? '').includes(QUESTION)) return { content: ANSWER, usage: CHAT_USAGE, chunkSize: 12 };
   return { content: COMPLETION, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 } };
-}
-
-/** A line in mocha's output, indented under the test. */
-function note(text: string): void {
-  console.log(`      ${text}`);
 }
 
 function describeRequests(mock: MockOpenAIServer): string {

@@ -15,19 +15,11 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { ChatMessage, ChatSnapshot, EventEnvelope } from '../../src/shared/protocol';
+import { CHROMIUM_ARGS } from '../harness/browser';
 import { fakeHostMain, inspectMessages, streamLockstep, type Finding, type HostConfig, type MessageExpectation } from './pageScripts';
 
 export type { Finding, HostConfig, MessageExpectation } from './pageScripts';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A VS Code sidebar, roughly. */
 export const SIDEBAR_VIEWPORT = { width: 420, height: 800 };

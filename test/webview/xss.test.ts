@@ -17,6 +17,7 @@ import {
   type WebviewPage,
 } from './harness';
 import { framesetVectors, XSS_VECTOR_COUNT, xssVectors, type XssVector } from './xssVectors';
+import { mulberry32 } from '../support/random';
 
 const QUESTION = userMessage('u-question', 'Show me how these HTML snippets behave.');
 const messageId = (vector: XssVector) => `a-${vector.id}`;
@@ -26,15 +27,7 @@ const messageId = (vector: XssVector) => `a-${vector.id}`;
  * about `2 * steps` deltas at most (short ones in fewer, down to 1-3 characters per delta).
  */
 function chunk(text: string, seed: number, steps: number): string[] {
-  let state = seed >>> 0 || 1;
-  const random = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed || 1);
   const max = Math.max(3, Math.ceil(text.length / steps));
   const chunks: string[] = [];
   for (let i = 0; i < text.length; ) {

@@ -35,16 +35,7 @@ export interface Region {
   end: number;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as prng } from '../../support/random';
 
 export function between(random: () => number, low: number, high: number): number {
   return low + (high - low) * random();

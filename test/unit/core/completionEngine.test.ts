@@ -43,6 +43,19 @@ describe('completion engine', () => {
     return { text: `<COMPLETION>${answer}</COMPLETION>` };
   };
 
+  /** Swaps in a backend whose answer comes only when the returned function is called. */
+  function useSlowBackend(): () => void {
+    let answer!: () => void;
+    const arrived = new Promise<void>((resolve) => (answer = resolve));
+    const slow: CompletionBackend = async (prompt) => {
+      sent.push(prompt.messages[1].content);
+      await arrived;
+      return { text: '<COMPLETION>items.length;</COMPLETION>' };
+    };
+    engine = new CompletionEngine(slow, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+    return () => answer();
+  }
+
   beforeEach(() => {
     clock = new ManualClock();
     sent = [];
@@ -83,13 +96,7 @@ describe('completion engine', () => {
   });
 
   it('asking again at the same spot joins the request on its way; a sent request is let finish into the cache', async () => {
-    let answerNow!: () => void;
-    const slow: CompletionBackend = async (prompt) => {
-      sent.push(prompt.messages[1].content);
-      await new Promise<void>((resolve) => (answerNow = resolve));
-      return { text: '<COMPLETION>items.length;</COMPLETION>' };
-    };
-    engine = new CompletionEngine(slow, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+    const answerNow = useSlowBackend();
     const first = new AbortController();
     const firstResult = engine.complete(request('const n = '), first.signal);
     await clock.advance(250); // sent, the answer not back yet
@@ -103,13 +110,7 @@ describe('completion engine', () => {
   });
 
   it('typing on through a request already sent waits for it instead of sending another', async () => {
-    let answerNow!: () => void;
-    const slow: CompletionBackend = async (prompt) => {
-      sent.push(prompt.messages[1].content);
-      await new Promise<void>((resolve) => (answerNow = resolve));
-      return { text: '<COMPLETION>items.length;</COMPLETION>' };
-    };
-    engine = new CompletionEngine(slow, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+    const answerNow = useSlowBackend();
     const first = new AbortController();
     void engine.complete(request('const n = '), first.signal);
     await clock.advance(250);

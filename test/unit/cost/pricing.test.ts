@@ -12,6 +12,7 @@ import {
   usdToUnits,
   type ModelPrice,
 } from '../../../src/core/cost/pricing';
+import { mulberry32 } from '../../support/random';
 
 /** The table of openai-wire.md, as [models, standard, batch, priority]. */
 const TABLE: [string[], ModelPrice, ModelPrice, ModelPrice][] = [
@@ -30,15 +31,10 @@ const TABLE: [string[], ModelPrice, ModelPrice, ModelPrice][] = [
   [['gpt-4o-2024-05-13'], { input: 5.0, output: 15.0 }, { input: 2.5, output: 7.5 }, { input: 8.75, output: 26.25 }],
 ];
 
-/** Deterministic pseudo-random integers (mulberry32), so failures reproduce. */
+/** Deterministic pseudo-random integers, so failures reproduce. */
 function randomInts(seed: number): (below: number) => number {
-  let state = seed;
-  return (below) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
-  };
+  const random = mulberry32(seed);
+  return (below) => Math.floor(random() * below);
 }
 
 describe('pricing', () => {

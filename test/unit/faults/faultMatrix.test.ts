@@ -299,18 +299,7 @@ const FEATURES: FeatureSpec[] = [
     nextContent: 'All good again.',
     expectedShown: (content) => content,
     drive(rig) {
-      const events: FeatureDriver['events'] = [];
-      const store = new ConversationStore(path.join(rig.dir, 'conversations'));
-      const session = new ChatSession({
-        metered: rig.metered,
-        emit: (event, data) => void events.push({ event, data }),
-        models: () => ['gpt-4o-mini', 'gpt-4o'],
-        defaultModel: () => 'gpt-4o-mini',
-        escalationModel: () => 'gpt-4o',
-        priceBook: () => new PriceBook(),
-        suggestEscalation: () => true,
-        store,
-      });
+      const { session, store, events } = chatSessionOn(rig);
       const ask = async (question: string) => {
         const message = await session.send(question, 'gpt-4o-mini');
         return { text: message.text, message };
@@ -319,12 +308,7 @@ const FEATURES: FeatureSpec[] = [
         ask: () => ask('What is a closure?'),
         askAgain: () => ask('And a generator?'),
         checkSaved: async (shown) => {
-          await session.saved();
-          const saved = await store.load(session.snapshot().conversationId);
-          const answer = saved?.messages.find((m) => m.id === shown.message!.id);
-          assert.ok(answer, 'the answer is in the saved conversation');
-          assert.equal(answer.status, shown.message!.status);
-          assert.equal(answer.text, shown.message!.text, 'the saved answer holds what streamed');
+          const answer = await savedAnswer(session, store, shown.message!);
           assert.deepEqual(answer.error, shown.message!.error);
         },
         settle: () => session.saved(),
@@ -341,18 +325,7 @@ const FEATURES: FeatureSpec[] = [
     nextContent: 'Looks correct now.',
     expectedShown: (content) => content,
     drive(rig) {
-      const events: FeatureDriver['events'] = [];
-      const store = new ConversationStore(path.join(rig.dir, 'conversations'));
-      const session = new ChatSession({
-        metered: rig.metered,
-        emit: (event, data) => void events.push({ event, data }),
-        models: () => ['gpt-4o-mini', 'gpt-4o'],
-        defaultModel: () => 'gpt-4o-mini',
-        escalationModel: () => 'gpt-4o',
-        priceBook: () => new PriceBook(),
-        suggestEscalation: () => true,
-        store,
-      });
+      const { session, store, events } = chatSessionOn(rig);
       const escalate = async (code: string) => {
         const prompt = escalationPrompt({
           instruction: TASK_INSTRUCTIONS.findBugs,
@@ -368,12 +341,7 @@ const FEATURES: FeatureSpec[] = [
         ask: () => escalate('let sum = 0;\nfor (let i = 0; i <= items.length; i++) sum += items[i];\nreturn sum;'),
         askAgain: () => escalate('let sum = 0;\nfor (const item of items) sum += item;\nreturn sum;'),
         checkSaved: async (shown) => {
-          await session.saved();
-          const saved = await store.load(session.snapshot().conversationId);
-          const answer = saved?.messages.find((m) => m.id === shown.message!.id);
-          assert.ok(answer, 'the answer is in the saved conversation');
-          assert.equal(answer.status, shown.message!.status);
-          assert.equal(answer.text, shown.message!.text, 'the saved answer holds what streamed');
+          const answer = await savedAnswer(session, store, shown.message!);
           assert.equal(answer.escalated, true);
         },
         settle: () => session.saved(),
@@ -382,6 +350,34 @@ const FEATURES: FeatureSpec[] = [
     },
   },
 ];
+
+/** A chat session on the rig's metered client, saving to the rig's folder, recording its events. */
+function chatSessionOn(rig: Rig) {
+  const events: FeatureDriver['events'] = [];
+  const store = new ConversationStore(path.join(rig.dir, 'conversations'));
+  const session = new ChatSession({
+    metered: rig.metered,
+    emit: (event, data) => void events.push({ event, data }),
+    models: () => ['gpt-4o-mini', 'gpt-4o'],
+    defaultModel: () => 'gpt-4o-mini',
+    escalationModel: () => 'gpt-4o',
+    priceBook: () => new PriceBook(),
+    suggestEscalation: () => true,
+    store,
+  });
+  return { session, store, events };
+}
+
+/** The answer as saved on disk: present, with the status and text that were shown. */
+async function savedAnswer(session: ChatSession, store: ConversationStore, shown: ChatMessage): Promise<ChatMessage> {
+  await session.saved();
+  const saved = await store.load(session.snapshot().conversationId);
+  const answer = saved?.messages.find((m) => m.id === shown.id);
+  assert.ok(answer, 'the answer is in the saved conversation');
+  assert.equal(answer.status, shown.status);
+  assert.equal(answer.text, shown.text, 'the saved answer holds what streamed');
+  return answer;
+}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import { meteredCompletionBackend } from '../../../src/core/completion/backend';
 import { CompletionEngine, realClock, type CompletionBackend, type EngineRequest } from '../../../src/core/completion/engine';
 import { MockOpenAIServer } from '../../server/mockOpenAI';
 import { makeRig, readLedgerLines, withTimeout, type Rig } from './harness';
+import { mulberry32 } from '../../support/random';
 
 const KEYSTROKES = 2000;
 const WARM_UP_KEYSTROKES = 400;
@@ -19,17 +20,6 @@ const DEBOUNCE_MS = 20;
 /** Generous: the engine, ledger tallies, meter and cache are all bounded; this only catches a real leak. */
 const MAX_HEAP_GROWTH_MB = 24;
 
-/** A deterministic PRNG (mulberry32): the same storm every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A TypeScript file long enough to type thousands of characters of. */
 function documentText(): string {
@@ -127,7 +117,7 @@ describe('typing storm: thousands of keystrokes through the completion engine', 
       };
       const engine = new CompletionEngine(backend, { debounceMs: DEBOUNCE_MS, maxPromptTokens: 1500, cacheSize: 50 }, realClock);
       const text = documentText();
-      const rand = random(20_251_125);
+      const rand = mulberry32(20_251_125);
       const gc = gcFunction();
       const heap = () => {
         gc?.();
