@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { meteredCompletionBackend } from '../core/completion/backend';
 import { CompletionEngine } from '../core/completion/engine';
 import type { PennyError } from '../core/errors';
-import { documentWindow } from '../core/completion/prompt';
+import { windowOffsets } from '../core/completion/prompt';
 import { relevantSnippets, type OpenDocument } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
 import type { Logger } from './logger';
@@ -53,16 +53,21 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     if (!this.enabledFor(document)) return undefined;
+    // Only the window around the cursor is read: copying the whole document on every keystroke costs.
     const offset = document.offsetAt(position);
-    const text = document.getText();
+    const { prefixOffset, suffixEnd } = windowOffsets(offset);
+    const prefix = document.getText(new vscode.Range(document.positionAt(prefixOffset), position));
+    const suffix = document.getText(new vscode.Range(position, document.positionAt(suffixEnd)));
     const signal = abortSignalOf(token);
     const result = await this.engine.complete(
       {
         documentKey: document.uri.toString(),
-        ...documentWindow(text, offset),
+        prefix,
+        suffix,
+        prefixOffset,
         languageId: document.languageId,
         relativePath: vscode.workspace.asRelativePath(document.uri, false),
-        snippets: () => relevantSnippets(text.slice(Math.max(0, offset - 2_000), offset), this.otherOpenDocuments(document)),
+        snippets: () => relevantSnippets(prefix.slice(-2_000), this.otherOpenDocuments(document)),
       },
       signal,
     );

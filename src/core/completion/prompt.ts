@@ -39,8 +39,13 @@ const PREFIX_WINDOW_STEP = 4_096;
  * typing on keeps it (and with it the cache and the prompt's start) stable.
  */
 export function documentWindow(text: string, offset: number): { prefix: string; suffix: string; prefixOffset: number } {
-  const prefixOffset = Math.max(0, Math.ceil((offset - MAX_PREFIX_CHARS) / PREFIX_WINDOW_STEP) * PREFIX_WINDOW_STEP);
-  return { prefix: text.slice(prefixOffset, offset), suffix: text.slice(offset, offset + MAX_SUFFIX_CHARS), prefixOffset };
+  const { prefixOffset, suffixEnd } = windowOffsets(offset);
+  return { prefix: text.slice(prefixOffset, offset), suffix: text.slice(offset, suffixEnd), prefixOffset };
+}
+
+/** The window's bounds alone, for an editor that can read a range without copying the whole document. */
+export function windowOffsets(offset: number): { prefixOffset: number; suffixEnd: number } {
+  return { prefixOffset: Math.max(0, Math.ceil((offset - MAX_PREFIX_CHARS) / PREFIX_WINDOW_STEP) * PREFIX_WINDOW_STEP), suffixEnd: offset + MAX_SUFFIX_CHARS };
 }
 
 /** Rough size without running the tokenizer on every request: code averages ~3.5 characters a token. */
