@@ -1,5 +1,6 @@
 // Penny's composition root: builds the services, registers every contribution, and hands each
 // disposable to VS Code. Logic lives in src/core (no vscode) and the adapters in src/vscode.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { Ledger, type LedgerRecord } from './core/cost/ledger';
 import { warmUpTokenizer } from './core/cost/tokenCount';
@@ -38,6 +39,8 @@ export interface PennyApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<PennyApi> {
   const started = performance.now();
+  // The core and the webview translate with @vscode/l10n: give it VS Code's bundle for the display language.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = createLogger();
   const keys = new ApiKeyStore(context.secrets);
   const clients = new ClientProvider(keys, log);

@@ -1,7 +1,9 @@
 // The cost report's body: spend by day (a 30-day bar chart), by model and by feature. Pure HTML
 // built from escaped text, so the webview panel only wraps it in its CSP shell.
+import * as l10n from '@vscode/l10n';
 import type { CostReport, Totals } from './cost/ledger';
 import { formatUsd } from './cost/format';
+import { featureLabel } from './meterView';
 import { PRICE_TABLE_DATE } from './cost/pricing';
 
 export function escapeHtml(text: string): string {
@@ -9,32 +11,51 @@ export function escapeHtml(text: string): string {
 }
 
 export function costReportBody(report: CostReport): string {
+  const month = report.month;
+  const summary = [
+    `${text(l10n.t('Today'))} <strong>${formatUsd(report.today.usd)}</strong> (${text(requestCount(report.today.requests))})`,
+    `${text(l10n.t('this month'))} <strong>${formatUsd(month.usd)}</strong> (${text(requestCount(month.requests))})`,
+  ];
+  if (month.estimatedUsd > 0) summary.push(text(l10n.t('of which estimated {0}', formatUsd(month.estimatedUsd))));
+  if (month.unpriced > 0) summary.push(text(l10n.t('{0} requests with unknown price', month.unpriced)));
+  const byFeature = Object.fromEntries(Object.entries(report.byFeature).map(([feature, totals]) => [featureLabel(feature), totals]));
   return [
-    '<h1>Penny — cost report</h1>',
-    `<p class="summary">Today <strong>${formatUsd(report.today.usd)}</strong> (${report.today.requests} requests) · ` +
-      `this month <strong>${formatUsd(report.month.usd)}</strong> (${report.month.requests} requests)` +
-      `${report.month.estimatedUsd > 0 ? ` · of which estimated ${formatUsd(report.month.estimatedUsd)}` : ''}` +
-      `${report.month.unpriced > 0 ? ` · ${report.month.unpriced} requests with unknown price` : ''}</p>`,
-    '<h2>Last 30 days</h2>',
+    `<h1>${text(l10n.t('Penny — cost report'))}</h1>`,
+    `<p class="summary">${summary.join(' · ')}</p>`,
+    `<h2>${text(l10n.t('Last 30 days'))}</h2>`,
     dayChart(report.byDay),
-    '<h2>By model</h2>',
-    totalsTable('Model', report.byModel),
-    '<h2>By feature</h2>',
-    totalsTable('Feature', report.byFeature),
-    `<p class="note">Exact costs come from the usage the API reports; requests cancelled or cut off before it arrived are estimated (o200k token counts). Prices as of ${escapeHtml(PRICE_TABLE_DATE)}; override them with <code>penny.prices</code>.</p>`,
+    `<h2>${text(l10n.t('By model'))}</h2>`,
+    totalsTable(l10n.t('Model'), report.byModel),
+    `<h2>${text(l10n.t('By feature'))}</h2>`,
+    totalsTable(l10n.t('Feature'), byFeature),
+    `<p class="note">${text(
+      l10n.t(
+        'Exact costs come from the usage the API reports; requests cancelled or cut off before it arrived are estimated (o200k token counts). Prices as of {0}; override them with the {1} setting.',
+        PRICE_TABLE_DATE,
+        'penny.prices',
+      ),
+    )}</p>`,
   ].join('\n');
+}
+
+/** Translations are text too: a translator's `<` must not become markup. */
+const text = escapeHtml;
+
+function requestCount(count: number): string {
+  return count === 1 ? l10n.t('1 request') : l10n.t('{0} requests', count);
 }
 
 function totalsTable(label: string, rows: Record<string, Totals>): string {
   const entries = Object.entries(rows).sort((a, b) => b[1].usd - a[1].usd);
-  if (entries.length === 0) return '<p class="empty">No requests yet.</p>';
+  if (entries.length === 0) return `<p class="empty">${text(l10n.t('No requests yet.'))}</p>`;
   const body = entries
     .map(
       ([name, t]) =>
-        `<tr><td>${escapeHtml(name)}</td><td class="num">${t.requests}</td><td class="num">${formatUsd(t.usd)}</td><td class="num">${formatUsd(t.estimatedUsd)}</td><td class="num">${t.unpriced}</td></tr>`,
+        `<tr><td>${text(name)}</td><td class="num">${t.requests}</td><td class="num">${formatUsd(t.usd)}</td><td class="num">${formatUsd(t.estimatedUsd)}</td><td class="num">${t.unpriced}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>${label}</th><th>Requests</th><th>Cost</th><th>Estimated part</th><th>Unpriced</th></tr></thead><tbody>${body}</tbody></table>`;
+  const headers = [label, l10n.t('Requests'), l10n.t('Cost'), l10n.t('Estimated part'), l10n.t('Unpriced')];
+  return `<table><thead><tr>${headers.map((h) => `<th>${text(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function dayChart(days: CostReport['byDay']): string {
@@ -45,10 +66,12 @@ function dayChart(days: CostReport['byDay']): string {
   const bars = days
     .map((d, i) => {
       const h = max > 0 ? Math.max(d.totals.usd > 0 ? 1 : 0, (d.totals.usd / max) * (height - 10)) : 0;
-      return `<rect class="bar" x="${(i * barWidth + 1).toFixed(1)}" y="${(height - h).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(d.day)}: ${formatUsd(d.totals.usd)} (${d.totals.requests} requests)</title></rect>`;
+      const title = `${d.day}: ${formatUsd(d.totals.usd)} (${requestCount(d.totals.requests)})`;
+      return `<rect class="bar" x="${(i * barWidth + 1).toFixed(1)}" y="${(height - h).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${text(title)}</title></rect>`;
     })
     .join('');
   const first = days[0]?.day ?? '';
   const last = days[days.length - 1]?.day ?? '';
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="Daily spend, ${escapeHtml(first)} to ${escapeHtml(last)}; highest ${formatUsd(max)}">${bars}</svg><div class="axis"><span>${escapeHtml(first)}</span><span>max ${formatUsd(max)}</span><span>${escapeHtml(last)}</span></div>`;
+  const label = l10n.t('Daily spend, {0} to {1}; highest {2}', first, last, formatUsd(max));
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label="${text(label)}">${bars}</svg><div class="axis"><span>${text(first)}</span><span>${text(l10n.t('max {0}', formatUsd(max)))}</span><span>${text(last)}</span></div>`;
 }

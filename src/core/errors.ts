@@ -1,5 +1,6 @@
 // Turns whatever a request can fail with into a message a user can act on.
 // Pure: no `vscode`. Never includes the API key or a raw stack trace.
+import * as l10n from '@vscode/l10n';
 import type { ErrorActionId } from '../shared/protocol';
 import { redactSecretsInText } from './secrets';
 
@@ -90,28 +91,28 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
 
   const name = e.name;
   if (name === 'APIUserAbortError' || name === 'AbortError') {
-    return { kind: 'cancelled', message: 'Cancelled.', retryable: false, actions: [] };
+    return { kind: 'cancelled', message: l10n.t('Cancelled.'), retryable: false, actions: [] };
   }
   if (name === 'APIConnectionTimeoutError') {
-    return { kind: 'timeout', message: `${host} did not answer in time.`, retryable: true, actions: ['retry'] };
+    return { kind: 'timeout', message: l10n.t('{0} did not answer in time.', host), retryable: true, actions: ['retry'] };
   }
   if (name === 'APIConnectionError' || (status === undefined && isNetworkError(e))) {
     return {
       kind: 'offline',
-      message: `Cannot reach ${host}. Check your connection or the \`penny.baseUrl\` setting.`,
+      message: l10n.t('Cannot reach {0}. Check your connection or the `penny.baseUrl` setting.', host),
       retryable: true,
       actions: ['retry', 'openSettings'],
     };
   }
   if (name === 'SyntaxError') {
-    return { kind: 'malformed', message: `${host} sent a malformed stream.`, retryable: false, actions: ['retry'] };
+    return { kind: 'malformed', message: l10n.t('{0} sent a malformed stream.', host), retryable: false, actions: ['retry'] };
   }
   switch (status) {
     case 401:
       // OpenAI's 401 text echoes part of the key: never show it.
       return {
         kind: 'auth',
-        message: `The API key was rejected by ${host} (401). Set a valid key with "Penny: Set API Key".`,
+        message: l10n.t('The API key was rejected by {0} (401). Set a valid key with "Penny: Set API Key".', host),
         retryable: false,
         status,
         actions: ['setApiKey'],
@@ -119,7 +120,7 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
     case 403:
       return {
         kind: 'forbidden',
-        message: `${host} refused the request (403): ${serverMessage || 'this key may not use this model or region'}.`,
+        message: l10n.t('{0} refused the request (403): {1}.', host, serverMessage || l10n.t('this key may not use this model or region')),
         retryable: false,
         status,
         actions: ['setApiKey', 'openSettings'],
@@ -127,7 +128,7 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
     case 404:
       return {
         kind: 'modelNotFound',
-        message: `The model "${ctx.model}" was not found at ${host} (404). Choose another in the \`${ctx.modelSetting}\` setting.`,
+        message: l10n.t('The model "{0}" was not found at {1} (404). Choose another in the `{2}` setting.', ctx.model, host, ctx.modelSetting),
         retryable: false,
         status,
         actions: ['openSettings'],
@@ -136,8 +137,10 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
       if (code === 'insufficient_quota' || e.type === 'insufficient_quota') {
         return {
           kind: 'quota',
-          message:
-            'Your OpenAI account has no quota left (429 insufficient_quota). Add credit at https://platform.openai.com/account/billing; Penny will not retry.',
+          message: l10n.t(
+            'Your OpenAI account has no quota left (429 insufficient_quota). Add credit at {0}; Penny will not retry.',
+            'https://platform.openai.com/account/billing',
+          ),
           retryable: false,
           status,
           actions: [],
@@ -146,7 +149,10 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
       const wait = retryAfterMs(e.headers);
       return {
         kind: 'rateLimit',
-        message: `Rate limited by ${host} (429)${wait !== undefined ? `; the server asks to wait ${seconds(wait)}` : ''}.`,
+        message:
+          wait !== undefined
+            ? l10n.t('Rate limited by {0} (429); the server asks to wait {1}.', host, seconds(wait))
+            : l10n.t('Rate limited by {0} (429).', host),
         retryable: true,
         retryAfterMs: wait,
         status,
@@ -155,25 +161,23 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
     }
     case 400:
       if (code === 'context_length_exceeded') {
-        const counted = ctx.promptTokens !== undefined ? `${ctx.promptTokens.toLocaleString('en-US')} tokens` : 'The prompt';
-        const limit = ctx.contextWindow !== undefined ? ` (the window of ${ctx.model} is ${ctx.contextWindow.toLocaleString('en-US')})` : '';
         return {
           kind: 'contextLength',
-          message: `${counted} is too long for ${ctx.model}${limit}. Send less context.`,
+          message: contextLengthMessage(ctx),
           retryable: false,
           status,
           actions: [],
         };
       }
-      return { kind: 'badRequest', message: `${host} rejected the request (400): ${serverMessage}`, retryable: false, status, actions: [] };
+      return { kind: 'badRequest', message: l10n.t('{0} rejected the request (400): {1}', host, serverMessage), retryable: false, status, actions: [] };
     case 408:
     case 409:
-      return { kind: 'server', message: `${host} could not handle the request (${status}).`, retryable: true, status, actions: ['retry'] };
+      return { kind: 'server', message: l10n.t('{0} could not handle the request ({1}).', host, status), retryable: true, status, actions: ['retry'] };
   }
   if (status !== undefined && status >= 500) {
     return {
       kind: 'server',
-      message: `${host} had a server error (${status}). Try again in a moment.`,
+      message: l10n.t('{0} had a server error ({1}). Try again in a moment.', host, status),
       retryable: true,
       retryAfterMs: retryAfterMs(e.headers),
       status,
@@ -182,11 +186,24 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
   }
   return {
     kind: 'unknown',
-    message: `Request failed${status ? ` (${status})` : ''}: ${serverMessage || 'unknown error'}`,
+    message: status
+      ? l10n.t('Request failed ({0}): {1}', status, serverMessage || l10n.t('unknown error'))
+      : l10n.t('Request failed: {0}', serverMessage || l10n.t('unknown error')),
     retryable: false,
     status,
     actions: ['retry'],
   };
+}
+
+function contextLengthMessage(ctx: ErrorContext): string {
+  const tokens = ctx.promptTokens?.toLocaleString('en-US');
+  const window = ctx.contextWindow?.toLocaleString('en-US');
+  if (tokens !== undefined && window !== undefined) {
+    return l10n.t('{0} tokens is too long for {1} (the window of {1} is {2}). Send less context.', tokens, ctx.model, window);
+  }
+  if (tokens !== undefined) return l10n.t('{0} tokens is too long for {1}. Send less context.', tokens, ctx.model);
+  if (window !== undefined) return l10n.t('The prompt is too long for {0} (the window of {0} is {1}). Send less context.', ctx.model, window);
+  return l10n.t('The prompt is too long for {0}. Send less context.', ctx.model);
 }
 
 function isNetworkError(e: ApiErrorLike): boolean {
@@ -198,6 +215,6 @@ function safeHost(baseUrl: string): string {
   try {
     return new URL(baseUrl).host || baseUrl;
   } catch {
-    return 'the API server';
+    return l10n.t('the API server');
   }
 }

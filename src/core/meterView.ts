@@ -1,4 +1,6 @@
 // Turns the meter's state into the status bar's text and tooltip. Pure, so it is unit tested.
+import * as l10n from '@vscode/l10n';
+import type { Feature, Outcome } from './cost/ledger';
 import { formatTokens, formatUsd } from './cost/format';
 import type { MeterState } from './costMeter';
 
@@ -12,21 +14,22 @@ export interface MeterView {
 
 export function meterView(state: MeterState): MeterView {
   const severity = state.budget?.level === 'exceeded' ? 'error' : state.budget?.level === 'warn' ? 'warning' : 'normal';
-  const today = `${formatUsd(state.todayUsd)} today`;
+  const today = l10n.t('{0} today', formatUsd(state.todayUsd));
   let text: string;
   let label: string;
   if (state.live.length > 0) {
     const live = state.live.reduce<number | null>((sum, r) => (sum === null || r.usd === null ? null : sum + r.usd), 0);
     text = `$(loading~spin) ~${formatUsd(live)} · ${today}`;
-    label = `Penny: request running, about ${formatUsd(live)} so far; ${today}`;
+    label = l10n.t('Penny: request running, about {0} so far; {1}', formatUsd(live), today);
   } else if (state.recent.length > 0) {
     const last = state.recent[0];
-    const mark = last.exact ? '' : '~';
-    text = `$(pulse) ${mark}${formatUsd(last.costUsd)} · ${today}`;
-    label = `Penny: last request ${mark}${formatUsd(last.costUsd)}${last.exact ? '' : ' (estimated)'}; ${today}`;
+    text = `$(pulse) ${last.exact ? '' : '~'}${formatUsd(last.costUsd)} · ${today}`;
+    label = last.exact
+      ? l10n.t('Penny: last request {0}; {1}', formatUsd(last.costUsd), today)
+      : l10n.t('Penny: last request ~{0} (estimated); {1}', formatUsd(last.costUsd), today);
   } else {
     text = `$(pulse) ${today}`;
-    label = `Penny: ${today}`;
+    label = l10n.t('Penny: {0}', today);
   }
   if (state.pausedReason) {
     text = `$(debug-pause) ${text}`;
@@ -35,27 +38,71 @@ export function meterView(state: MeterState): MeterView {
   return { text, tooltip: tooltip(state), severity, accessibleLabel: label };
 }
 
+/** How the cost report and the tooltip name a feature. */
+export function featureLabel(feature: Feature | string): string {
+  switch (feature) {
+    case 'completion':
+      return l10n.t('completion');
+    case 'chat':
+      return l10n.t('chat');
+    case 'escalation':
+      return l10n.t('escalation');
+    default:
+      return feature;
+  }
+}
+
+function outcomeLabel(outcome: Outcome): string {
+  switch (outcome) {
+    case 'ok':
+      return l10n.t('ok');
+    case 'cancelled':
+      return l10n.t('cancelled');
+    case 'error':
+      return l10n.t('error');
+    case 'cut':
+      return l10n.t('cut off');
+    case 'stalled':
+      return l10n.t('stalled');
+    case 'length':
+      return l10n.t('token limit');
+  }
+}
+
 function tooltip(state: MeterState): string {
-  const lines: string[] = ['**Penny — cost**', ''];
+  const lines: string[] = [`**${l10n.t('Penny — cost')}**`, ''];
   if (state.pausedReason) lines.push(`$(debug-pause) ${state.pausedReason}`, '');
   if (state.budget?.message) lines.push(state.budget.message, '');
   const features = Object.entries(state.todayByFeature)
-    .map(([feature, usd]) => `${feature} ${formatUsd(usd)}`)
+    .map(([feature, usd]) => `${featureLabel(feature)} ${formatUsd(usd)}`)
     .join(' · ');
-  lines.push(`Today: **${formatUsd(state.todayUsd)}**${features ? ` (${features})` : ''}`, '');
+  const todayTotal = `**${formatUsd(state.todayUsd)}**`;
+  lines.push(features ? l10n.t('Today: {0} ({1})', todayTotal, features) : l10n.t('Today: {0}', todayTotal), '');
   for (const live of state.live) {
-    lines.push(`Running: ${live.feature} · ${live.model} · ${formatTokens(live.tokensIn)} in · ${formatTokens(live.tokensOut)} out · ~${formatUsd(live.usd)}`, '');
+    lines.push(
+      l10n.t(
+        'Running: {0} · {1} · {2} in · {3} out · ~{4}',
+        featureLabel(live.feature),
+        live.model,
+        formatTokens(live.tokensIn),
+        formatTokens(live.tokensOut),
+        formatUsd(live.usd),
+      ),
+      '',
+    );
   }
   if (state.recent.length > 0) {
-    lines.push('| | model | in | cached | out | cost |', '|---|---|--:|--:|--:|--:|');
+    const header = [l10n.t('model'), l10n.t('in'), l10n.t('cached'), l10n.t('out'), l10n.t('cost')];
+    lines.push(`| | ${header.join(' | ')} |`, '|---|---|--:|--:|--:|--:|');
     for (const r of state.recent) {
-      const cost = `${formatUsd(r.costUsd)}${r.exact ? '' : ' (estimated)'}`;
+      const cost = r.exact ? formatUsd(r.costUsd) : l10n.t('{0} (estimated)', formatUsd(r.costUsd));
+      const feature = r.outcome === 'ok' ? featureLabel(r.feature) : `${featureLabel(r.feature)} (${outcomeLabel(r.outcome)})`;
       lines.push(
-        `| ${r.feature}${r.outcome === 'ok' ? '' : ` (${r.outcome})`} | ${r.model} | ${formatTokens(r.promptTokens)} | ${formatTokens(r.cachedTokens)} | ${formatTokens(r.completionTokens)} | ${cost} |`,
+        `| ${feature} | ${r.model} | ${formatTokens(r.promptTokens)} | ${formatTokens(r.cachedTokens)} | ${formatTokens(r.completionTokens)} | ${cost} |`,
       );
     }
     lines.push('');
   }
-  lines.push('Click for the cost report.');
+  lines.push(l10n.t('Click for the cost report.'));
   return lines.join('\n');
 }

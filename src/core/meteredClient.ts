@@ -1,6 +1,7 @@
 // Every request of every feature goes through here, so none escapes the meter or the ledger:
 // the prompt is counted before sending, the cost is estimated live while it streams, and exactly
 // one ledger record is written at the end: exact when the API reported usage, else estimated.
+import * as l10n from '@vscode/l10n';
 import { budgetStatus, type BudgetSettings, type BudgetStatus } from './cost/budget';
 import { RequestCostEstimator } from './cost/estimate';
 import type { Feature, Ledger, LedgerRecord, Outcome } from './cost/ledger';
@@ -65,7 +66,12 @@ export class MeteredClient {
     if (window !== undefined && promptTokensEstimate + (request.maxTokens ?? 0) > window) {
       return refused({
         kind: 'contextLength',
-        message: `The prompt is ${promptTokensEstimate.toLocaleString('en-US')} tokens; ${request.model} takes at most ${window.toLocaleString('en-US')}. Send less context.`,
+        message: l10n.t(
+          'The prompt is {0} tokens; {1} takes at most {2}. Send less context.',
+          promptTokensEstimate.toLocaleString('en-US'),
+          request.model,
+          window.toLocaleString('en-US'),
+        ),
         retryable: false,
         actions: [],
       });
@@ -82,7 +88,7 @@ export class MeteredClient {
       if (budget.blocked) {
         return refused({
           kind: 'budget',
-          message: `${budget.message ?? 'Budget reached'}. Penny sent nothing.`,
+          message: l10n.t('{0}. Penny sent nothing.', budget.message ?? l10n.t('Budget reached')),
           retryable: false,
           actions: ['allowOnce', 'raiseBudget'],
         });

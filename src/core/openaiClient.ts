@@ -1,6 +1,7 @@
 // The one owner of the `openai` SDK. Every request streams with usage, carries an AbortSignal,
 // is watched by an idle timer (the SDK's timeout does not cover a stream's body), and is retried
 // only before its stream starts, honouring retry-after and never for insufficient_quota.
+import * as l10n from '@vscode/l10n';
 import OpenAI from 'openai';
 import { classifyError, redactSecrets, type ErrorContext, type PennyError } from './errors';
 import type { TokenUsage } from './cost/pricing';
@@ -217,8 +218,8 @@ export class OpenAIClient {
   private streamError(kind: 'stalled' | 'cut'): PennyError {
     const idle = this.idleTimeoutMs >= 1000 ? `${Math.round(this.idleTimeoutMs / 1000)} s` : `${this.idleTimeoutMs} ms`;
     return kind === 'stalled'
-      ? { kind, message: `The answer stalled (nothing for ${idle}) and was stopped; the partial answer is kept.`, retryable: false, actions: ['retry'] }
-      : { kind, message: 'The connection dropped mid-answer; the partial answer is kept.', retryable: false, actions: ['retry'] };
+      ? { kind, message: l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', idle), retryable: false, actions: ['retry'] }
+      : { kind, message: l10n.t('The connection dropped mid-answer; the partial answer is kept.'), retryable: false, actions: ['retry'] };
   }
 }
 

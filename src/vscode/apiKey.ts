@@ -36,7 +36,7 @@ export class ApiKeyStore {
 export function noKeyError(): PennyError {
   return {
     kind: 'noKey',
-    message: 'No API key. Run "Penny: Set API Key", or set OPENAI_API_KEY before starting VS Code.',
+    message: vscode.l10n.t('No API key. Run "Penny: Set API Key", or set OPENAI_API_KEY before starting VS Code.'),
     retryable: false,
     actions: ['setApiKey'],
   };
@@ -81,6 +81,9 @@ export async function setApiKeyCommand(store: ApiKeyStore, log: Logger): Promise
 
 export async function clearApiKeyCommand(store: ApiKeyStore): Promise<void> {
   await store.clear();
-  const fromEnv = process.env.OPENAI_API_KEY ? vscode.l10n.t(' OPENAI_API_KEY from the environment is still used.') : '';
-  void vscode.window.showInformationMessage(vscode.l10n.t('Penny: the stored API key was removed.') + fromEnv);
+  void vscode.window.showInformationMessage(
+    process.env.OPENAI_API_KEY
+      ? vscode.l10n.t('Penny: the stored API key was removed. OPENAI_API_KEY from the environment is still used.')
+      : vscode.l10n.t('Penny: the stored API key was removed.'),
+  );
 }

@@ -264,7 +264,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link href="${style}" rel="stylesheet">
-<title>Penny Chat</title>
+<title>${vscode.l10n.t('Penny Chat')}</title>
 </head>
 <body>
 <div id="app"></div>

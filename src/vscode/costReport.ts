@@ -36,7 +36,7 @@ export class CostReportPanel implements vscode.Disposable {
     const body = costReportBody(await this.ledger.report());
     webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
-<link href="${style}" rel="stylesheet"><title>Penny Cost Report</title></head>
+<link href="${style}" rel="stylesheet"><title>${vscode.l10n.t('Penny Cost Report')}</title></head>
 <body>${body}
 <p><button id="export">${vscode.l10n.t('Export CSV…')}</button> <button id="refresh">${vscode.l10n.t('Refresh')}</button></p>
 <script nonce="${nonce}">

@@ -109,7 +109,7 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     if (error.kind === 'budget') {
       this.pausedByBudget = true;
       this.lastBudgetCheck = Date.now();
-      this.onBudgetPause(`Completions paused: ${error.message}`);
+      this.onBudgetPause(vscode.l10n.t('Completions paused: {0}', error.message));
       return;
     }
     this.log.warn(`completion failed: ${error.message}`);

@@ -6,7 +6,7 @@ import { onSettingsChanged, readSettings } from './settings';
 
 export function createCostStatusBar(meter: CostMeter): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('penny.cost', vscode.StatusBarAlignment.Right, 100);
-  item.name = 'Penny Cost';
+  item.name = vscode.l10n.t('Penny Cost');
   item.command = 'penny.showCostReport';
   const render = () => {
     const view = meterView(meter.state());
@@ -31,7 +31,7 @@ export function createCostStatusBar(meter: CostMeter): vscode.Disposable {
 /** The status bar toggle `penny.completions`: shows whether ghost text is on, and flips it. */
 export function createCompletionToggle(): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('penny.completions', vscode.StatusBarAlignment.Right, 101);
-  item.name = 'Penny Completions';
+  item.name = vscode.l10n.t('Penny Completions');
   item.command = 'penny.toggleInlineCompletions';
   const render = () => {
     const enabled = readSettings().inlineCompletionsEnabled;

@@ -1,6 +1,7 @@
 // The chat: the open conversation, sending questions (with attached context) through the metered
 // client, streaming answers out as protocol events, stop / regenerate / edit / re-ask with the
 // strong model, and saving every change. Pure: the webview adapter carries the events.
+import * as l10n from '@vscode/l10n';
 import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, ExtensionEvents, MessageCost } from '../../shared/protocol';
 import type { Feature } from '../cost/ledger';
 import { formatUsd } from '../cost/format';
@@ -119,9 +120,9 @@ export class ChatSession {
   }
 
   async open(id: string): Promise<void> {
-    if (this.busy) throw new Error('An answer is still streaming; stop it first.');
+    this.assertIdle();
     const loaded = await this.deps.store?.load(id);
-    if (!loaded) throw new Error('That conversation could not be read.');
+    if (!loaded) throw new Error(l10n.t('That conversation could not be read.'));
     this.conversation = loaded;
     this.suggestion = undefined;
     this.regenerations = 0;
@@ -155,7 +156,7 @@ export class ChatSession {
   async send(question: string, model: string): Promise<ChatMessage> {
     this.assertIdle();
     const { text, count: secrets } = redactSecretsInText(question);
-    if (secrets > 0) this.deps.emit('notice', { text: `Removed ${secrets} secret-looking string(s) from your question before sending.`, severity: 'warning' });
+    if (secrets > 0) this.deps.emit('notice', { text: l10n.t('Removed {0} secret-looking string(s) from your question before sending.', secrets), severity: 'warning' });
     const attachments = this.pending;
     this.pending = [];
     this.conversation.model = model;
@@ -274,7 +275,7 @@ export class ChatSession {
     answer.status = result.outcome === 'cancelled' ? 'stopped' : result.error ? 'error' : 'done';
     if (result.error) answer.error = { message: result.error.message, actions: result.error.actions };
     // A complete-looking answer that was cut by max_tokens says so.
-    if (result.outcome === 'length') answer.error = { message: 'The answer reached the output token limit and is incomplete.', actions: ['retry'] };
+    if (result.outcome === 'length') answer.error = { message: l10n.t('The answer reached the output token limit and is incomplete.'), actions: ['retry'] };
     this.deps.emit('messageFinished', { ...answer });
     this.publish();
     return answer;
@@ -285,7 +286,7 @@ export class ChatSession {
     try {
       return await this.deps.metered.run(...args);
     } catch (error) {
-      const message = `Penny failed to send the request: ${(error as Error).message}`;
+      const message = l10n.t('Penny failed to send the request: {0}', (error as Error).message);
       return { text: '', model: args[1].model, serviceTier: 'default', outcome: 'error', sent: false, latencyMs: 0, promptTokensEstimate: 0, error: { kind: 'unknown', message, retryable: false, actions: ['retry'] } };
     }
   }
@@ -344,8 +345,11 @@ export class ChatSession {
     if (answer.model && answer.model.startsWith(strong) && !answer.model.startsWith(`${strong}-mini`)) return false;
     this.suggestedIn.add(this.conversation.id);
     const estimate = this.escalationEstimates()[answer.id];
-    const price = estimate === undefined ? '' : ` (about ${formatUsd(estimate)})`;
-    this.suggestion = { messageId: answer.id, text: `Not quite right? Ask ${strong}${price}.` };
+    const text =
+      estimate === undefined
+        ? l10n.t('Not quite right? Ask {0}.', strong)
+        : l10n.t('Not quite right? Ask {0} (about {1}).', strong, formatUsd(estimate));
+    this.suggestion = { messageId: answer.id, text };
     return true;
   }
 
@@ -359,12 +363,12 @@ export class ChatSession {
   }
 
   private assertIdle(): void {
-    if (this.busy) throw new Error('An answer is still streaming; stop it first.');
+    if (this.busy) throw new Error(l10n.t('An answer is still streaming; stop it first.'));
   }
 
   private emptyConversation(): StoredConversation {
     const now = this.now().toISOString();
-    return { id: this.newId(), title: 'New chat', createdAt: now, updatedAt: now, model: '', messages: [] };
+    return { id: this.newId(), title: l10n.t('New chat'), createdAt: now, updatedAt: now, model: '', messages: [] };
   }
 
   /** Sends the snapshot to the view and saves the conversation (once it has something in it). */

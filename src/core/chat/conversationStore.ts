@@ -1,5 +1,6 @@
 // Conversations on disk, one JSON file each, per workspace. Every save is atomic (write a temporary
 // file, then rename), so a crash mid-write leaves the previous version, never a torn file.
+import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage, ConversationSummary } from '../../shared/protocol';
@@ -139,6 +140,7 @@ export function totalUsd(messages: ChatMessage[]): number | null {
 
 /** A conversation's title: its first question, shortened. */
 export function titleOf(messages: ChatMessage[]): string {
-  const first = messages.find((m) => m.role === 'user')?.text.replace(/\s+/g, ' ').trim() ?? 'New chat';
-  return first.length > 60 ? `${first.slice(0, 57)}…` : first || 'New chat';
+  const first = messages.find((m) => m.role === 'user')?.text.replace(/\s+/g, ' ').trim();
+  if (!first) return l10n.t('New chat');
+  return first.length > 60 ? `${first.slice(0, 57)}…` : first;
 }

@@ -1,5 +1,6 @@
 // Daily and monthly budgets: how close the spend is, whether to block, and warning once per threshold.
 
+import * as l10n from '@vscode/l10n';
 import { formatUsd } from './format';
 import { usdToUnits } from './pricing';
 
@@ -53,11 +54,17 @@ function limitText(limit: number): string {
 }
 
 function messageOf(status: PeriodStatus, enforce: boolean): string {
-  const name = status.period === 'daily' ? 'Daily' : 'Monthly';
-  const base = `${name} budget ${limitText(status.limit)}: ${formatUsd(status.spent)} spent (${status.percent}%)`;
+  const limit = limitText(status.limit);
+  const spent = formatUsd(status.spent);
+  const base =
+    status.period === 'daily'
+      ? l10n.t('Daily budget {0}: {1} spent ({2}%)', limit, spent, status.percent)
+      : l10n.t('Monthly budget {0}: {1} spent ({2}%)', limit, spent, status.percent);
   if (status.level !== 'exceeded') return base;
-  const until = status.period === 'daily' ? 'tomorrow' : 'next month';
-  return enforce ? `${base}. Budget reached: new requests are paused until ${until}.` : `${base}. Budget reached.`;
+  if (!enforce) return l10n.t('{0}. Budget reached.', base);
+  return status.period === 'daily'
+    ? l10n.t('{0}. Budget reached: new requests are paused until tomorrow.', base)
+    : l10n.t('{0}. Budget reached: new requests are paused until next month.', base);
 }
 
 /**

@@ -1,4 +1,5 @@
 // Money and token counts for people: short, and precise enough that small costs are not shown as $0.00.
+import * as l10n from '@vscode/l10n';
 
 /** Significant digits shown below one dollar, where cents would hide the cost of most requests. */
 const SMALL_AMOUNT_DIGITS = 2;
@@ -13,7 +14,7 @@ function withThousands(integer: string): string {
  * cents with thousands separators ($1.23, $12.35, $1,234.57).
  */
 export function formatUsd(usd: number | null): string {
-  if (usd === null) return 'price unknown';
+  if (usd === null) return l10n.t('price unknown');
   if (!Number.isFinite(usd)) return String(usd);
   if (usd === 0) return '$0';
   const sign = usd < 0 ? '-' : '';
