@@ -3,12 +3,9 @@
 import * as l10n from '@vscode/l10n';
 import type { CostReport, Totals } from './cost/ledger';
 import { formatUsd } from './cost/format';
+import { escapeHtml } from './html';
 import { featureLabel } from './meterView';
 import { PRICE_TABLE_DATE } from './cost/pricing';
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function costReportBody(report: CostReport): string {
   const month = report.month;

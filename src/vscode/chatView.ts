@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ChatSession, type Attachment } from '../core/chat/chatSession';
 import { ConversationStore } from '../core/chat/conversationStore';
 import { contextWindow } from '../core/cost/pricing';
+import { escapeHtml } from '../core/html';
 import { countTextTokens } from '../core/cost/tokenCount';
 import type { MeteredClient } from '../core/meteredClient';
 import type { ChatMessageParam } from '../core/openaiClient';
@@ -258,7 +259,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
     return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -266,7 +267,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 <link href="${style}" rel="stylesheet">
 <title>${vscode.l10n.t('Penny Chat')}</title>
 </head>
-<body>
+<body data-l10n="${escapeHtml(JSON.stringify(vscode.l10n.bundle ?? {}))}">
 <div id="app"></div>
 <script nonce="${nonce}" src="${script}"></script>
 </body>

@@ -1,38 +1,26 @@
 // Pure text decisions of the chat view: cost lines, link and image policy, code languages.
 // No DOM types here: the unit tests compile this file under the root tsconfig and run it in Node.
+import * as l10n from '@vscode/l10n';
+import { formatUsd } from '../core/cost/format';
 import type { AttachmentInfo, ConversationSummary, ErrorActionId, MessageCost, MessageStatus } from '../shared/protocol';
 
-// Fixed locale so the UI (and its tests) read "1,234" whatever the user's locale.
+// Fixed locale so the UI (and its tests) read "1,234" whatever the user's locale, like the status bar.
 const tokenFormat = new Intl.NumberFormat('en-US');
-// Answers usually cost fractions of a cent: two significant digits keep "$0.00012" readable.
-const smallUsdFormat = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2 });
-const largeUsdFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export function formatTokens(count: number): string {
   return tokenFormat.format(count);
 }
 
-/** "$0.00012", "$0.50", "$12.34". */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0.00';
-  if (Math.abs(usd) < 1) {
-    const text = smallUsdFormat.format(usd);
-    // 0.5 formats as "0.5": pad to cents so it does not look truncated.
-    return `$${/^-?0\.\d$/.test(text) ? `${text}0` : text}`;
-  }
-  return `$${largeUsdFormat.format(usd)}`;
-}
-
 /** The conversation total: "Total $0.0012", or says so when any answer's price is unknown. */
 export function formatTotal(totalUsd: number | null): string {
-  return totalUsd === null ? 'Total: price unknown' : `Total ${formatUsd(totalUsd)}`;
+  return totalUsd === null ? l10n.t('Total: price unknown') : l10n.t('Total {0}', formatUsd(totalUsd));
 }
 
 /** The price part of a cost line; an estimate is marked so it is never mistaken for a bill. */
 export function formatPrice(cost: MessageCost, status: MessageStatus): string {
-  if (cost.usd === null) return 'price unknown';
-  if (status === 'streaming') return `~${formatUsd(cost.usd)} (estimating)`;
-  return cost.exact ? `${formatUsd(cost.usd)} (exact)` : `~${formatUsd(cost.usd)} (estimated)`;
+  if (cost.usd === null) return formatUsd(null);
+  if (status === 'streaming') return l10n.t('~{0} (estimating)', formatUsd(cost.usd));
+  return cost.exact ? l10n.t('{0} (exact)', formatUsd(cost.usd)) : l10n.t('~{0} (estimated)', formatUsd(cost.usd));
 }
 
 /**
@@ -44,10 +32,14 @@ export function costLine(model: string | undefined, cost: MessageCost | undefine
   const parts: string[] = [];
   if (model) parts.push(model);
   if (cost) {
-    const cached = cost.cachedTokens > 0 ? ` (${formatTokens(cost.cachedTokens)} cached)` : '';
-    parts.push(`${formatTokens(cost.promptTokens)} in${cached}`, `${formatTokens(cost.completionTokens)} out`, formatPrice(cost, status));
+    const tokensIn = formatTokens(cost.promptTokens);
+    parts.push(
+      cost.cachedTokens > 0 ? l10n.t('{0} in ({1} cached)', tokensIn, formatTokens(cost.cachedTokens)) : l10n.t('{0} in', tokensIn),
+      l10n.t('{0} out', formatTokens(cost.completionTokens)),
+      formatPrice(cost, status),
+    );
   }
-  if (status === 'stopped') parts.push('stopped');
+  if (status === 'stopped') parts.push(l10n.t('stopped'));
   return parts.join(' · ');
 }
 
@@ -60,19 +52,24 @@ export function addToTotal(totalUsd: number | null, cost: MessageCost | undefine
   return cost.usd === null ? null : totalUsd + cost.usd;
 }
 
+/** "1 token", "1,234 tokens". */
+export function tokenCount(count: number): string {
+  return count === 1 ? l10n.t('1 token') : l10n.t('{0} tokens', formatTokens(count));
+}
+
 /** "1 message", "3 messages". */
-export function plural(count: number, word: string): string {
-  return `${formatTokens(count)} ${word}${count === 1 ? '' : 's'}`;
+export function messageCount(count: number): string {
+  return count === 1 ? l10n.t('1 message') : l10n.t('{0} messages', formatTokens(count));
 }
 
 /** A chip of attached context: "src/app.ts · 1,234 tokens". */
 export function attachmentText(attachment: Pick<AttachmentInfo, 'label' | 'tokens'>): string {
-  return `${attachment.label} · ${plural(attachment.tokens, 'token')}`;
+  return `${attachment.label} · ${tokenCount(attachment.tokens)}`;
 }
 
 /** The button that re-asks an answer with the strong model: "Ask gpt-4o (~$0.004)". */
 export function askStrongerLabel(model: string, estimateUsd: number | null): string {
-  return `Ask ${model} (${estimateUsd === null ? 'price unknown' : `~${formatUsd(estimateUsd)}`})`;
+  return estimateUsd === null ? l10n.t('Ask {0} ({1})', model, formatUsd(null)) : l10n.t('Ask {0} (~{1})', model, formatUsd(estimateUsd));
 }
 
 function dateFormat(options: Intl.DateTimeFormatOptions, timeZone: string | undefined): Intl.DateTimeFormat {
@@ -92,11 +89,12 @@ export function relativeTime(iso: string, now: Date, timeZone?: string): string 
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return '';
   const elapsed = now.getTime() - time;
-  if (elapsed < minuteMs) return 'just now'; // also a clock slightly ahead of ours
-  if (elapsed < hourMs) return `${Math.floor(elapsed / minuteMs)} min ago`;
-  if (elapsed < dayMs) return plural(Math.floor(elapsed / hourMs), 'hour') + ' ago';
-  if (elapsed < 2 * dayMs) return 'yesterday';
-  if (elapsed < 7 * dayMs) return `${Math.floor(elapsed / dayMs)} days ago`;
+  if (elapsed < minuteMs) return l10n.t('just now'); // also a clock slightly ahead of ours
+  if (elapsed < hourMs) return l10n.t('{0} min ago', Math.floor(elapsed / minuteMs));
+  if (elapsed < 2 * hourMs) return l10n.t('1 hour ago');
+  if (elapsed < dayMs) return l10n.t('{0} hours ago', Math.floor(elapsed / hourMs));
+  if (elapsed < 2 * dayMs) return l10n.t('yesterday');
+  if (elapsed < 7 * dayMs) return l10n.t('{0} days ago', Math.floor(elapsed / dayMs));
   const date = new Date(time);
   const year = dateFormat({ year: 'numeric' }, timeZone);
   const sameYear = year.format(date) === year.format(now);
@@ -105,8 +103,7 @@ export function relativeTime(iso: string, now: Date, timeZone?: string): string 
 
 /** The line under a conversation in the history: "yesterday · 4 messages · $0.0012". */
 export function historyMeta(summary: Pick<ConversationSummary, 'updatedAt' | 'messageCount' | 'totalUsd'>, now: Date, timeZone?: string): string {
-  const parts = [relativeTime(summary.updatedAt, now, timeZone), plural(summary.messageCount, 'message')];
-  parts.push(summary.totalUsd === null ? 'price unknown' : formatUsd(summary.totalUsd));
+  const parts = [relativeTime(summary.updatedAt, now, timeZone), messageCount(summary.messageCount), formatUsd(summary.totalUsd)];
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -119,13 +116,21 @@ export function newestFirst<T extends Pick<ConversationSummary, 'updatedAt'>>(it
   return [...items].sort((a, b) => time(b) - time(a) || 0); // -Infinity - -Infinity is NaN
 }
 
-export const errorActionLabels: Record<ErrorActionId, string> = {
-  setApiKey: 'Set API Key',
-  retry: 'Retry',
-  openSettings: 'Open Settings',
-  raiseBudget: 'Raise Budget',
-  allowOnce: 'Allow Once',
-};
+/** The label of an error's action button. */
+export function errorActionLabel(action: ErrorActionId): string {
+  switch (action) {
+    case 'setApiKey':
+      return l10n.t('Set API Key');
+    case 'retry':
+      return l10n.t('Retry');
+    case 'openSettings':
+      return l10n.t('Open Settings');
+    case 'raiseBudget':
+      return l10n.t('Raise Budget');
+    case 'allowOnce':
+      return l10n.t('Allow Once');
+  }
+}
 
 /**
  * What a link in model output may point to: an absolute http(s) URL, normalized, or nothing.

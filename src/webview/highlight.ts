@@ -17,6 +17,7 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+import { escapeHtml } from '../core/html';
 
 // Each definition also registers its usual aliases (ts, js, py, sh, html, yml, rs...).
 const languages = { bash, c, cpp, css, diff, go, java, javascript, json, markdown, python, rust, sql, typescript, xml, yaml };
@@ -25,10 +26,6 @@ for (const [name, definition] of Object.entries(languages)) hljs.registerLanguag
 hljs.registerAliases(['shell', 'console', 'shellscript'], { languageName: 'bash' });
 hljs.registerAliases(['typescriptreact'], { languageName: 'typescript' });
 hljs.registerAliases(['javascriptreact'], { languageName: 'javascript' });
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 /**
  * HTML for the inside of a `<code>` element: highlight.js spans for a known language (it

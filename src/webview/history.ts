@@ -1,5 +1,6 @@
 // The History panel: saved conversations, newest first; open one, or delete it after an inline
 // confirmation (`confirm()` dialogs do not work in webviews).
+import * as l10n from '@vscode/l10n';
 import type { ConversationSummary } from '../shared/protocol';
 import { button, el, errorText } from './dom';
 import { historyMeta, newestFirst } from './format';
@@ -15,7 +16,7 @@ export interface HistoryHost {
 }
 
 export class HistoryPanel {
-  readonly toggle = button('History', 'Show saved conversations', { id: 'history' });
+  readonly toggle = button(l10n.t('History'), l10n.t('Show saved conversations'), { id: 'history' });
   readonly element = el('section', 'history-panel');
   private readonly status = el('p', 'history-status');
   private readonly list = el('ul', 'history-list');
@@ -27,13 +28,13 @@ export class HistoryPanel {
     this.element.hidden = true;
     this.element.tabIndex = -1;
     this.element.setAttribute('role', 'dialog');
-    this.element.setAttribute('aria-label', 'Conversation history');
+    this.element.setAttribute('aria-label', l10n.t('Conversation history'));
     this.status.setAttribute('role', 'status');
-    this.list.setAttribute('aria-label', 'Saved conversations');
+    this.list.setAttribute('aria-label', l10n.t('Saved conversations'));
     const heading = el('div', 'history-heading');
-    const close = button('Close', 'Close the history (Escape)', { action: 'close-history' });
+    const close = button(l10n.t('Close'), l10n.t('Close the history (Escape)'), { action: 'close-history' });
     close.addEventListener('click', () => this.hide(true));
-    heading.append(el('h2', 'history-title', 'History'), close);
+    heading.append(el('h2', 'history-title', l10n.t('History')), close);
     this.element.append(heading, this.status, this.list);
     this.toggle.setAttribute('aria-expanded', 'false');
     this.toggle.setAttribute('aria-controls', this.element.id);
@@ -74,7 +75,7 @@ export class HistoryPanel {
 
   private async load(): Promise<void> {
     const generation = ++this.generation;
-    this.setStatus(this.list.childElementCount ? '' : 'Loading…');
+    this.setStatus(this.list.childElementCount ? '' : l10n.t('Loading…'));
     try {
       const items = await this.host.rpc.request('history');
       if (generation !== this.generation) return;
@@ -82,7 +83,7 @@ export class HistoryPanel {
     } catch (error) {
       if (generation !== this.generation) return;
       this.list.replaceChildren();
-      this.setStatus(`Could not load the history: ${errorText(error)}`);
+      this.setStatus(l10n.t('Could not load the history: {0}', errorText(error)));
     }
   }
 
@@ -95,7 +96,7 @@ export class HistoryPanel {
     const now = new Date();
     const current = this.host.currentConversationId();
     this.list.replaceChildren(...items.map((item) => this.itemElement(item, now, item.id === current)));
-    this.setStatus(items.length ? '' : 'No saved conversations yet.');
+    this.setStatus(items.length ? '' : l10n.t('No saved conversations yet.'));
   }
 
   private itemElement(item: ConversationSummary, now: Date, current: boolean): HTMLLIElement {
@@ -108,22 +109,22 @@ export class HistoryPanel {
 
   private fillItem(li: HTMLLIElement, item: ConversationSummary, now: Date): void {
     li.classList.remove('confirming');
-    const title = item.title || 'Untitled conversation';
+    const title = titleOf(item);
     const meta = historyMeta(item, now);
     const open = el('button', 'history-open');
     open.type = 'button';
-    open.title = `Open “${title}”\n${new Date(item.updatedAt).toLocaleString()}`;
+    open.title = `${l10n.t('Open “{0}”', title)}\n${new Date(item.updatedAt).toLocaleString()}`;
     open.append(el('span', 'history-item-title', title), el('span', 'history-meta', meta));
-    const remove = button('Delete', 'Delete this conversation', { action: 'delete-conversation', label: `Delete “${title}”` });
+    const remove = button(l10n.t('Delete'), l10n.t('Delete this conversation'), { action: 'delete-conversation', label: l10n.t('Delete “{0}”', title) });
     remove.addEventListener('click', () => this.confirmDelete(li, item, now));
     li.replaceChildren(open, remove);
   }
 
   private confirmDelete(li: HTMLLIElement, item: ConversationSummary, now: Date): void {
     li.classList.add('confirming');
-    const question = el('span', 'history-confirm-text', `Delete “${item.title || 'Untitled conversation'}”?`);
-    const yes = button('Delete', 'Delete it for good', { action: 'confirm-delete', className: 'danger' });
-    const no = button('Cancel', 'Keep it', { action: 'cancel-delete' });
+    const question = el('span', 'history-confirm-text', l10n.t('Delete “{0}”?', titleOf(item)));
+    const yes = button(l10n.t('Delete'), l10n.t('Delete it for good'), { action: 'confirm-delete', className: 'danger' });
+    const no = button(l10n.t('Cancel'), l10n.t('Keep it'), { action: 'cancel-delete' });
     no.addEventListener('click', () => {
       this.fillItem(li, item, now);
       li.querySelector<HTMLElement>('[data-action="delete-conversation"]')?.focus();
@@ -133,7 +134,7 @@ export class HistoryPanel {
       this.host.rpc.request('deleteConversation', { id: item.id }).then(
         () => {
           li.remove();
-          if (!this.list.childElementCount) this.setStatus('No saved conversations yet.');
+          if (!this.list.childElementCount) this.setStatus(l10n.t('No saved conversations yet.'));
           if (this.isOpen) this.element.focus();
           void this.load();
         },
@@ -159,4 +160,8 @@ export class HistoryPanel {
       (error: unknown) => this.host.showNotice(errorText(error)),
     );
   }
+}
+
+function titleOf(item: ConversationSummary): string {
+  return item.title || l10n.t('Untitled conversation');
 }

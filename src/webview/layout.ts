@@ -1,5 +1,6 @@
 // Which messages are shown together and which buttons each one gets. No DOM here, so the unit
 // tests run it in Node.
+import * as l10n from '@vscode/l10n';
 import type { ChatMessage, ChatSnapshot } from '../shared/protocol';
 import { askStrongerLabel } from './format';
 
@@ -61,10 +62,10 @@ export function messageActions(snapshot: ChatSnapshot, groups: readonly ChatMess
   const estimates = snapshot.escalationEstimates ?? {};
   for (const message of snapshot.messages) {
     if (message.role !== 'assistant' || !Object.hasOwn(estimates, message.id)) continue;
-    const model = snapshot.escalationModel || 'the strong model';
+    const model = snapshot.escalationModel || l10n.t('the strong model');
     get(message.id).askStronger = {
       label: askStrongerLabel(model, estimates[message.id] ?? null),
-      title: `Ask this question again with ${model}; both answers stay visible. The price is an estimate.`,
+      title: l10n.t('Ask this question again with {0}; both answers stay visible. The price is an estimate.', model),
     };
   }
   return actions;

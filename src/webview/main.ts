@@ -1,4 +1,5 @@
 // Entry of the chat webview: wires the VS Code webview API, the request client and the view.
+import * as l10n from '@vscode/l10n';
 import type { EventEnvelope, ToExtension, ToWebview } from '../shared/protocol';
 import { RpcClient } from './rpc';
 import { parseSavedState, type PersistedState } from './state';
@@ -11,6 +12,9 @@ interface VsCodeApi {
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
+
+// The extension hands over VS Code's translations for the display language (chatView.ts); before any view is built.
+l10n.config({ contents: document.body.dataset.l10n ?? '{}' });
 
 const vscode = acquireVsCodeApi();
 const rpc = new RpcClient((message) => vscode.postMessage(message));
@@ -44,5 +48,5 @@ const saved = parseSavedState(vscode.getState());
 if (saved) view.restore(saved);
 rpc.request('ready').then(
   (snapshot) => view.showSnapshot(snapshot),
-  (error: unknown) => view.showNotice(`Could not load the chat: ${error instanceof Error ? error.message : String(error)}`),
+  (error: unknown) => view.showNotice(l10n.t('Could not load the chat: {0}', error instanceof Error ? error.message : String(error))),
 );

@@ -1,4 +1,5 @@
 // Typed requests from the webview to the extension: each gets one `response` envelope, matched by id.
+import * as l10n from '@vscode/l10n';
 import type { RequestEnvelope, RequestMethod, RequestParams, RequestResult, ResponseEnvelope } from '../shared/protocol';
 
 /**
@@ -47,7 +48,7 @@ export class RpcClient {
     return new Promise<RequestResult<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`Penny did not answer "${method}" in time.`));
+        reject(new Error(l10n.t('Penny did not answer "{0}" in time.', method)));
       }, timeoutMs[method]);
       this.pending.set(id, { resolve: resolve as (result: unknown) => void, reject, timer });
       // TypeScript cannot tie `method` to `params` inside a generic body; ParamsArgs did at the call site.

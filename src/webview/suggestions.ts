@@ -1,5 +1,6 @@
 // `@file` completion in the prompt: typing `@` and a few characters lists matching workspace
 // files; Up/Down/Enter/Tab choose, Escape closes. The list owns those keys while it is open.
+import * as l10n from '@vscode/l10n';
 import { el, errorText } from './dom';
 import { findMention, moveIndex, removeMention, type Mention } from './mention';
 
@@ -33,7 +34,7 @@ export class FileSuggestions {
     this.element.id = 'file-suggestions';
     this.element.hidden = true;
     this.element.setAttribute('role', 'listbox');
-    this.element.setAttribute('aria-label', 'Files to attach');
+    this.element.setAttribute('aria-label', l10n.t('Files to attach'));
     prompt.setAttribute('aria-autocomplete', 'list');
     prompt.setAttribute('aria-controls', this.element.id);
     prompt.setAttribute('aria-expanded', 'false');
@@ -131,7 +132,7 @@ export class FileSuggestions {
     this.paths = paths;
     this.active = paths.length ? 0 : -1;
     if (paths.length === 0) {
-      const empty = el('div', 'suggestion-empty', 'No matching files');
+      const empty = el('div', 'suggestion-empty', l10n.t('No matching files'));
       empty.setAttribute('role', 'option');
       empty.setAttribute('aria-disabled', 'true');
       this.element.replaceChildren(empty);
@@ -142,7 +143,7 @@ export class FileSuggestions {
           option.id = `file-suggestion-${index}`;
           option.dataset.index = String(index);
           option.dataset.path = path;
-          option.title = `Attach ${path}`;
+          option.title = l10n.t('Attach {0}', path);
           option.setAttribute('role', 'option');
           return option;
         }),

@@ -1,7 +1,7 @@
 // The chat view: builds the DOM once, keeps the current snapshot, and applies the extension's events.
 import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, CodeActionId, ErrorActionId, ExtensionEvents } from '../shared/protocol';
 import { autoGrow, button, el, errorText, syncChildren } from './dom';
-import { addToTotal, attachmentText, costLine, errorActionLabels, formatTotal, vscodeLanguageId } from './format';
+import { addToTotal, attachmentText, costLine, errorActionLabel, formatTotal, vscodeLanguageId } from './format';
 import { HistoryPanel } from './history';
 import { groupAlternatives, messageActions, type MessageActions } from './layout';
 import type { CodeBlock } from './markdown';
@@ -659,7 +659,7 @@ export class ChatView {
     container.append(el('p', 'error-text', text));
     const buttons = el('div', 'error-actions');
     for (const action of actions) {
-      const actionButton = button(errorActionLabels[action], errorActionLabels[action], { action });
+      const actionButton = button(errorActionLabel(action), errorActionLabel(action), { action });
       actionButton.addEventListener('click', () => {
         actionButton.disabled = true;
         this.rpc

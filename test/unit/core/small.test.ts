@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { costReportBody, escapeHtml } from '../../../src/core/costReportHtml';
+import { costReportBody } from '../../../src/core/costReportHtml';
+import { escapeHtml } from '../../../src/core/html';
 import type { CostReport, LedgerRecord, Totals } from '../../../src/core/cost/ledger';
 import { PriceBook } from '../../../src/core/cost/pricing';
 import { CostMeter } from '../../../src/core/costMeter';

@@ -7,7 +7,6 @@ import {
   formatPrice,
   formatTokens,
   formatTotal,
-  formatUsd,
   isSafeImageSrc,
   safeLinkHref,
   vscodeLanguageId,
@@ -22,20 +21,6 @@ const cost = (usd: number | null, exact: boolean): MessageCost => ({
 });
 
 describe('webview/format', () => {
-  describe('formatUsd', () => {
-    it('keeps two significant digits below a dollar', () => {
-      assert.equal(formatUsd(0.000123), '$0.00012');
-      assert.equal(formatUsd(0.0012), '$0.0012');
-      assert.equal(formatUsd(0.0000001234), '$0.00000012');
-    });
-    it('pads to cents and rounds to cents from a dollar up', () => {
-      assert.equal(formatUsd(0.5), '$0.50');
-      assert.equal(formatUsd(0), '$0.00');
-      assert.equal(formatUsd(12.345), '$12.35');
-      assert.equal(formatUsd(1234.5), '$1,234.50');
-    });
-  });
-
   it('formatTokens groups thousands whatever the locale', () => {
     assert.equal(formatTokens(1234567), '1,234,567');
   });

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { escapeHtml, highlightCode } from '../../../src/webview/highlight';
+import { escapeHtml } from '../../../src/core/html';
+import { highlightCode } from '../../../src/webview/highlight';
 
 describe('webview/highlight', () => {
   it('escapeHtml escapes markup and quotes', () => {
-    assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+    assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 
   it('highlights registered languages and their aliases', () => {
@@ -29,9 +30,9 @@ describe('webview/highlight', () => {
   });
 
   it('only escapes code of unknown or missing languages', () => {
-    assert.equal(highlightCode('<b>x</b>', 'brainfudge'), '&#60;b&#62;x&#60;/b&#62;');
-    assert.equal(highlightCode('<b>x</b>', undefined), '&#60;b&#62;x&#60;/b&#62;');
-    assert.equal(highlightCode('<b>x</b>', 'constructor'), '&#60;b&#62;x&#60;/b&#62;');
-    assert.equal(highlightCode('<b>x</b>', '__proto__'), '&#60;b&#62;x&#60;/b&#62;');
+    assert.equal(highlightCode('<b>x</b>', 'brainfudge'), '&lt;b&gt;x&lt;/b&gt;');
+    assert.equal(highlightCode('<b>x</b>', undefined), '&lt;b&gt;x&lt;/b&gt;');
+    assert.equal(highlightCode('<b>x</b>', 'constructor'), '&lt;b&gt;x&lt;/b&gt;');
+    assert.equal(highlightCode('<b>x</b>', '__proto__'), '&lt;b&gt;x&lt;/b&gt;');
   });
 });

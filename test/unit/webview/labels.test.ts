@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { askStrongerLabel, attachmentText, historyMeta, newestFirst, plural, relativeTime } from '../../../src/webview/format';
+import { askStrongerLabel, attachmentText, historyMeta, messageCount, newestFirst, relativeTime, tokenCount } from '../../../src/webview/format';
 
 const now = new Date('2025-06-15T12:00:00Z');
 const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
@@ -8,10 +8,11 @@ const hour = 60 * minute;
 const day = 24 * hour;
 
 describe('webview/format: labels', () => {
-  it('plural counts with grouping and singular for one', () => {
-    assert.equal(plural(1, 'message'), '1 message');
-    assert.equal(plural(0, 'message'), '0 messages');
-    assert.equal(plural(1234, 'token'), '1,234 tokens');
+  it('counts with grouping and singular for one', () => {
+    assert.equal(messageCount(1), '1 message');
+    assert.equal(messageCount(0), '0 messages');
+    assert.equal(tokenCount(1234), '1,234 tokens');
+    assert.equal(tokenCount(1), '1 token');
   });
 
   it('attachmentText shows the label and its size', () => {
@@ -55,7 +56,7 @@ describe('webview/format: labels', () => {
   describe('historyMeta', () => {
     it('joins when, how many messages and what it cost', () => {
       assert.equal(historyMeta({ updatedAt: ago(2 * hour), messageCount: 4, totalUsd: 0.0012 }, now), '2 hours ago · 4 messages · $0.0012');
-      assert.equal(historyMeta({ updatedAt: ago(3 * day), messageCount: 1, totalUsd: 0 }, now), '3 days ago · 1 message · $0.00');
+      assert.equal(historyMeta({ updatedAt: ago(3 * day), messageCount: 1, totalUsd: 0 }, now), '3 days ago · 1 message · $0');
     });
     it('never shows an unknown price as $0', () => {
       assert.equal(historyMeta({ updatedAt: ago(minute), messageCount: 2, totalUsd: null }, now), '1 min ago · 2 messages · price unknown');
