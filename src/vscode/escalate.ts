@@ -144,8 +144,8 @@ async function codeToEscalate(editor: vscode.TextEditor): Promise<{ range: vscod
   const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri);
   const enclosing = innermost(symbols ?? [], selection.active);
   if (enclosing) {
-    const kind = vscode.SymbolKind[enclosing.kind].toLowerCase();
-    return { range: enclosing.range, origin: `${kind} ${enclosing.name} (${lines(enclosing.range.start.line, enclosing.range.end.line)})` };
+    const where = lines(enclosing.range.start.line, enclosing.range.end.line);
+    return { range: enclosing.range, origin: symbolOrigin(enclosing, where) };
   }
   const whole = vscode.l10n.t('Use the Whole File');
   const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Penny: nothing is selected and no enclosing function was found.'), whole);
@@ -166,5 +166,19 @@ function innermost(symbols: vscode.DocumentSymbol[], position: vscode.Position):
 }
 
 function lines(start: number, end: number): string {
-  return start === end ? `line ${start + 1}` : `lines ${start + 1}-${end + 1}`;
+  return start === end ? vscode.l10n.t('line {0}', start + 1) : vscode.l10n.t('lines {0}-{1}', start + 1, end + 1);
+}
+
+/** "function parse (lines 3-9)": one of the kinds in CODE_SYMBOLS. */
+function symbolOrigin(symbol: vscode.DocumentSymbol, where: string): string {
+  switch (symbol.kind) {
+    case vscode.SymbolKind.Method:
+      return vscode.l10n.t('method {0} ({1})', symbol.name, where);
+    case vscode.SymbolKind.Constructor:
+      return vscode.l10n.t('constructor {0} ({1})', symbol.name, where);
+    case vscode.SymbolKind.Class:
+      return vscode.l10n.t('class {0} ({1})', symbol.name, where);
+    default:
+      return vscode.l10n.t('function {0} ({1})', symbol.name, where);
+  }
 }

@@ -1,4 +1,5 @@
 // The chat view: builds the DOM once, keeps the current snapshot, and applies the extension's events.
+import * as l10n from '@vscode/l10n';
 import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, CodeActionId, ErrorActionId, ExtensionEvents } from '../shared/protocol';
 import { autoGrow, button, el, errorText, syncChildren } from './dom';
 import { addToTotal, attachmentText, costLine, errorActionLabel, formatTotal, vscodeLanguageId } from './format';
@@ -15,12 +16,22 @@ export type { PersistedState } from './state';
 
 export type NoticeSeverity = 'info' | 'warning' | 'error';
 
-const codeActions: ReadonlyArray<{ id: CodeActionId; label: string; title: string; done: string }> = [
-  { id: 'copy', label: 'Copy', title: 'Copy the code', done: 'Copied' },
-  { id: 'insert', label: 'Insert', title: 'Insert the code at the cursor', done: 'Inserted' },
-  { id: 'apply', label: 'Apply', title: 'Apply the code to the active editor', done: 'Applied' },
-  { id: 'newFile', label: 'New File', title: 'Open the code in a new file', done: 'Opened' },
-];
+interface CodeAction {
+  id: CodeActionId;
+  label: string;
+  title: string;
+  done: string;
+}
+
+/** A function, not a constant: the labels are translated once l10n is configured, after the modules load. */
+function codeActions(): CodeAction[] {
+  return [
+    { id: 'copy', label: l10n.t('Copy'), title: l10n.t('Copy the code'), done: l10n.t('Copied') },
+    { id: 'insert', label: l10n.t('Insert'), title: l10n.t('Insert the code at the cursor'), done: l10n.t('Inserted') },
+    { id: 'apply', label: l10n.t('Apply'), title: l10n.t('Apply the code to the active editor'), done: l10n.t('Applied') },
+    { id: 'newFile', label: l10n.t('New File'), title: l10n.t('Open the code in a new file'), done: l10n.t('Opened') },
+  ];
+}
 
 const feedbackMs = 1500;
 const noticeMs = 8000;
@@ -67,17 +78,17 @@ export class ChatView {
   private revealAlternativeOf: string | undefined;
 
   private readonly totalCost = el('span', 'total-cost');
-  private readonly newChatButton = button('New chat', 'Start a new conversation', { id: 'new-chat' });
+  private readonly newChatButton = button(l10n.t('New chat'), l10n.t('Start a new conversation'), { id: 'new-chat' });
   private readonly history: HistoryPanel;
   private readonly list = el('main', 'messages');
   private readonly notice = el('div', 'notice');
   private readonly attachments = el('div', 'attachments');
   private readonly prompt = el('textarea');
   private readonly suggestions: FileSuggestions;
-  private readonly attachSelectionButton = button('+ Selection', "Attach the editor's selection as context", { id: 'attach-selection' });
-  private readonly attachFileButton = button('+ File', 'Attach the current file as context (or type @ and a file name)', { id: 'attach-file' });
+  private readonly attachSelectionButton = button(l10n.t('+ Selection'), l10n.t("Attach the editor's selection as context"), { id: 'attach-selection' });
+  private readonly attachFileButton = button(l10n.t('+ File'), l10n.t('Attach the current file as context (or type @ and a file name)'), { id: 'attach-file' });
   private readonly modelSelect = el('select');
-  private readonly sendButton = button('Send', 'Send (Enter)', { id: 'send' });
+  private readonly sendButton = button(l10n.t('Send'), l10n.t('Send (Enter)'), { id: 'send' });
 
   constructor(
     root: HTMLElement,
@@ -87,21 +98,21 @@ export class ChatView {
     this.totalCost.id = 'total-cost';
     this.list.id = 'messages';
     this.list.setAttribute('role', 'log');
-    this.list.setAttribute('aria-label', 'Conversation');
+    this.list.setAttribute('aria-label', l10n.t('Conversation'));
     this.notice.id = 'notice';
     this.notice.setAttribute('role', 'status');
     this.notice.hidden = true;
     this.attachments.id = 'attachments';
     this.attachments.setAttribute('role', 'list');
-    this.attachments.setAttribute('aria-label', 'Context for the next question');
+    this.attachments.setAttribute('aria-label', l10n.t('Context for the next question'));
     this.attachments.hidden = true;
     this.prompt.id = 'prompt';
     this.prompt.rows = 1;
-    this.prompt.placeholder = 'Ask Penny (Enter to send, Shift+Enter for a new line, @ to attach a file)';
-    this.prompt.setAttribute('aria-label', 'Message');
+    this.prompt.placeholder = l10n.t('Ask Penny (Enter to send, Shift+Enter for a new line, @ to attach a file)');
+    this.prompt.setAttribute('aria-label', l10n.t('Message'));
     this.modelSelect.id = 'model';
-    this.modelSelect.title = 'Model for the next message';
-    this.modelSelect.setAttribute('aria-label', 'Model');
+    this.modelSelect.title = l10n.t('Model for the next message');
+    this.modelSelect.setAttribute('aria-label', l10n.t('Model'));
 
     this.history = new HistoryPanel({
       rpc,
@@ -440,7 +451,7 @@ export class ChatView {
       group = el('div', 'alternatives');
       group.dataset.alternativesOf = rootId;
       group.setAttribute('role', 'group');
-      group.setAttribute('aria-label', 'Answers from different models');
+      group.setAttribute('aria-label', l10n.t('Answers from different models'));
       this.groupElements.set(rootId, group);
     }
     syncChildren(group, elements);
@@ -456,10 +467,10 @@ export class ChatView {
     // Screen readers wait for the finished answer instead of reading every frame.
     element.setAttribute('aria-busy', String(message.status === 'streaming'));
 
-    const author = el('div', 'author', message.role === 'user' ? 'You' : 'Penny');
+    const author = el('div', 'author', message.role === 'user' ? l10n.t('You') : 'Penny');
     if (message.escalated) {
-      const badge = el('span', 'badge escalated-badge', 'escalated');
-      badge.title = `Answered by the stronger model${message.model ? ` (${message.model})` : ''}`;
+      const badge = el('span', 'badge escalated-badge', l10n.t('escalated'));
+      badge.title = message.model ? l10n.t('Answered by the stronger model ({0})', message.model) : l10n.t('Answered by the stronger model');
       author.append(' ', badge);
     }
     const parts: HTMLElement[] = [author];
@@ -485,12 +496,12 @@ export class ChatView {
     if (!actions) return undefined;
     const buttons: HTMLButtonElement[] = [];
     if (actions.edit) {
-      const edit = button('Edit', 'Edit this question and ask again', { action: 'edit' });
+      const edit = button(l10n.t('Edit'), l10n.t('Edit this question and ask again'), { action: 'edit' });
       edit.addEventListener('click', () => this.startEditing(message));
       buttons.push(edit);
     }
     if (actions.regenerate) {
-      const regenerate = button('Regenerate', 'Answer the last question again with the same model', { action: 'regenerate' });
+      const regenerate = button(l10n.t('Regenerate'), l10n.t('Answer the last question again with the same model'), { action: 'regenerate' });
       regenerate.addEventListener('click', () => void this.startAnswer(() => this.rpc.request('regenerate')));
       buttons.push(regenerate);
     }
@@ -547,9 +558,9 @@ export class ChatView {
     const box = el('textarea', 'edit-box');
     box.rows = 2;
     box.value = this.editing?.text ?? message.text;
-    box.setAttribute('aria-label', 'Edit your question');
-    const saveButton = button('Save & Resend', 'Replace the question and answer it again (Enter)', { action: 'save-edit' });
-    const cancelButton = button('Cancel', 'Keep the question as it was (Escape)', { action: 'cancel-edit' });
+    box.setAttribute('aria-label', l10n.t('Edit your question'));
+    const saveButton = button(l10n.t('Save & Resend'), l10n.t('Replace the question and answer it again (Enter)'), { action: 'save-edit' });
+    const cancelButton = button(l10n.t('Cancel'), l10n.t('Keep the question as it was (Escape)'), { action: 'cancel-edit' });
     const updateSave = () => {
       saveButton.disabled = this.busy || box.value.trim() === '';
     };
@@ -604,16 +615,16 @@ export class ChatView {
   }
 
   private bannerElement(suggestion: ChatSuggestion): HTMLElement {
-    const model = this.snapshot?.escalationModel || 'the stronger model';
+    const model = this.snapshot?.escalationModel || l10n.t('the stronger model');
     const key = JSON.stringify([suggestion, model, this.busy]);
     if (this.banner?.key === key) return this.banner.element;
     const banner = el('div', 'suggestion-banner');
     banner.dataset.messageId = suggestion.messageId;
     banner.setAttribute('role', 'note');
-    const ask = button(`Ask ${model}`, `Ask this question again with ${model}; both answers stay visible`, { action: 'accept-suggestion' });
+    const ask = button(l10n.t('Ask {0}', model), l10n.t('Ask this question again with {0}; both answers stay visible', model), { action: 'accept-suggestion' });
     ask.disabled = this.busy;
     ask.addEventListener('click', () => this.askStronger(suggestion.messageId));
-    const dismiss = button('×', 'Dismiss this suggestion', { action: 'dismiss-suggestion', label: 'Dismiss suggestion', className: 'icon-button' });
+    const dismiss = button('×', l10n.t('Dismiss this suggestion'), { action: 'dismiss-suggestion', label: l10n.t('Dismiss suggestion'), className: 'icon-button' });
     dismiss.addEventListener('click', () => {
       this.dismissedSuggestion = suggestionKey(suggestion);
       this.renderList();
@@ -630,7 +641,7 @@ export class ChatView {
   private codeToolbar(block: CodeBlock, messageId: string): HTMLElement {
     const toolbar = el('div', 'code-toolbar');
     toolbar.append(el('span', 'code-language', block.language ?? ''));
-    for (const action of codeActions) {
+    for (const action of codeActions()) {
       const actionButton = button(action.label, action.title, { action: action.id });
       actionButton.addEventListener('click', () => void this.runCodeAction(actionButton, action, block, messageId));
       toolbar.append(actionButton);
@@ -638,13 +649,13 @@ export class ChatView {
     return toolbar;
   }
 
-  private async runCodeAction(actionButton: HTMLButtonElement, action: (typeof codeActions)[number], block: CodeBlock, messageId: string): Promise<void> {
+  private async runCodeAction(actionButton: HTMLButtonElement, action: CodeAction, block: CodeBlock, messageId: string): Promise<void> {
     actionButton.disabled = true;
     try {
       await this.rpc.request('codeAction', { action: action.id, code: block.code, language: vscodeLanguageId(block.language), messageId });
       actionButton.textContent = action.done;
     } catch (error) {
-      actionButton.textContent = 'Failed';
+      actionButton.textContent = l10n.t('Failed');
       this.showNotice(errorText(error));
     }
     setTimeout(() => {
@@ -690,8 +701,11 @@ export class ChatView {
         chip.dataset.kind = attachment.kind;
         chip.setAttribute('role', 'listitem');
         const text = el('span', 'attachment-label', attachmentText(attachment));
-        text.title = `${attachment.kind === 'selection' ? 'Selection' : 'File'} sent with the next question: ${attachmentText(attachment)}`;
-        const remove = button('×', `Remove ${attachment.label}`, { action: 'remove-attachment', label: `Remove ${attachment.label}`, className: 'icon-button' });
+        text.title =
+          attachment.kind === 'selection'
+            ? l10n.t('Selection sent with the next question: {0}', attachmentText(attachment))
+            : l10n.t('File sent with the next question: {0}', attachmentText(attachment));
+        const remove = button('×', l10n.t('Remove {0}', attachment.label), { action: 'remove-attachment', label: l10n.t('Remove {0}', attachment.label), className: 'icon-button' });
         remove.addEventListener('click', () => {
           remove.disabled = true;
           this.rpc.request('removeAttachment', { id: attachment.id }).catch((error: unknown) => {
@@ -721,12 +735,12 @@ export class ChatView {
     const total = this.snapshot ? this.snapshot.totalUsd : 0;
     this.totalCost.textContent = formatTotal(total);
     this.totalCost.title =
-      total === null ? 'A model without a known price answered in this conversation' : 'What this conversation has cost so far';
+      total === null ? l10n.t('A model without a known price answered in this conversation') : l10n.t('What this conversation has cost so far');
   }
 
   private updateSendButton(): void {
-    this.sendButton.textContent = this.busy ? 'Stop' : 'Send';
-    this.sendButton.title = this.busy ? 'Stop the answer' : 'Send (Enter)';
+    this.sendButton.textContent = this.busy ? l10n.t('Stop') : l10n.t('Send');
+    this.sendButton.title = this.busy ? l10n.t('Stop the answer') : l10n.t('Send (Enter)');
     this.sendButton.classList.toggle('stop', this.busy);
     this.sendButton.disabled = !this.busy && this.prompt.value.trim() === '';
   }
@@ -760,7 +774,7 @@ function renderKey(message: ChatMessage, state: RenderState): string {
 function messageAttachments(attachments: AttachmentInfo[]): HTMLElement {
   const container = el('div', 'message-attachments');
   container.setAttribute('role', 'list');
-  container.setAttribute('aria-label', 'Attached context');
+  container.setAttribute('aria-label', l10n.t('Attached context'));
   for (const attachment of attachments) {
     const chip = el('span', 'message-attachment', attachmentText(attachment));
     chip.setAttribute('role', 'listitem');
