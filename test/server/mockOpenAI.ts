@@ -37,6 +37,12 @@ export interface ScriptedReply {
   stallAfterChunks?: number;
   /** After N content chunks send `data: {not json` and end the response. */
   malformedAfterChunks?: number;
+  /**
+   * After N content chunks wait for `resume` before sending the rest, so a test can look at a
+   * half-streamed answer without racing the stream (in-process scripts only: a promise is not JSON).
+   */
+  holdAfterChunks?: number;
+  resume?: Promise<void>;
   /** Default "stop". */
   finishReason?: string;
   /** Answer with this HTTP error instead (after `firstByteDelayMs`). */
@@ -424,6 +430,10 @@ async function streamCompletion(
     if (faultAt(reply.malformedAfterChunks, sent)) {
       res.end('data: {not json\n\n');
       return;
+    }
+    if (reply.resume && faultAt(reply.holdAfterChunks, sent)) {
+      const resumed = await Promise.race([reply.resume.then(() => true), untilAborted(signal).then(() => false)]);
+      if (!resumed) return;
     }
     if (sent === pieces.length) break;
     if (!(await delay(sent > 0 ? (reply.chunkDelayMs ?? 0) : 0, signal))) return;

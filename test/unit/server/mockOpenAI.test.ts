@@ -180,6 +180,26 @@ describe('MockOpenAIServer', () => {
     assert.equal(text, 'abcdefgh');
   });
 
+  it('holds a stream after N chunks until the script resumes it', async () => {
+    let resume: () => void = () => undefined;
+    server.enqueue({ content: 'abcdefghijklmnop', chunkSize: 4, holdAfterChunks: 2, resume: new Promise<void>((r) => (resume = r)) });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true });
+    const chunks = stream[Symbol.asyncIterator]();
+    let text = '';
+    while (text.length < 8) text += (await within(1000, 'the chunks before the hold', chunks.next())).value.choices[0]?.delta.content ?? '';
+    const next = chunks.next();
+    const held = await Promise.race([next.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 100))]);
+    assert.ok(held, 'nothing arrives while the stream is held');
+    resume();
+    text += (await within(1000, 'the first chunk after resume', next)).value.choices[0]?.delta.content ?? '';
+    for (;;) {
+      const { value, done } = await within(1000, 'the rest of the stream', chunks.next());
+      if (done) break;
+      text += value.choices[0]?.delta.content ?? '';
+    }
+    assert.equal(text, 'abcdefghijklmnop');
+  });
+
   it('stop() closes a stalled stream promptly', async () => {
     server.enqueue({ content: 'abcdefghijklmnop', chunkSize: 4, stallAfterChunks: 1 });
     const response = await fetch(`${server.url}/chat/completions`, {
