@@ -13,9 +13,9 @@
 // Speed: what was read is kept as per-day tallies per file, valid while the file's size, mtime and
 // inode are unchanged; a grown file is read only from where the last read stopped, and this process's
 // own appends update the tallies directly. Money is summed in integer nano-dollars (see pricing.ts).
-// A report reads a file a chunk at a time (1 MiB by default) and decodes whole lines only, so it holds
-// a chunk plus the longest line, never the whole file: memory stays flat however large a month file
-// grows, and a file longer than the longest string V8 allows is still read.
+// Reports and exports read a file a chunk at a time (1 MiB by default) and decode whole lines only, so
+// a read holds a chunk plus the longest line, never the whole file: a report's memory stays flat
+// however large a month file grows, and a file longer than the longest string V8 allows is still read.
 
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
@@ -515,15 +515,23 @@ export class Ledger {
   /** Every valid record of one month file, in file order (uncached: for the rare full export). */
   private async readAll(month: string): Promise<LedgerRecord[]> {
     const file = this.pathOf(month);
-    const text = (await readIfExists(file)).toString('utf8');
     const warnings = this.lineWarnings(file);
-    const lines = text.split('\n');
     const records: LedgerRecord[] = [];
-    lines.forEach((line, index) => {
+    let lineNumber = 0;
+    const take = (line: string, kind: 'corrupt' | 'incomplete'): void => {
+      lineNumber++;
       const parsed = parseRecord(line);
       if (parsed) records.push(parsed.record);
-      else if (line.trim() !== '') warnings.corrupt(index + 1, index === lines.length - 1 ? 'incomplete' : 'corrupt');
-    });
+      else if (line.trim() !== '') warnings.corrupt(lineNumber, kind);
+    };
+    let rest: Buffer;
+    try {
+      ({ rest } = await readLines(file, 0, Infinity, this.readChunkBytes, (line) => take(line, 'corrupt')));
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    take(rest.toString('utf8'), 'incomplete');
     warnings.done();
     return records;
   }
@@ -568,7 +576,9 @@ export class Ledger {
 
   /** Lines that end before byte `offset` of a file (only needed to number a corrupt line). */
   private async countLines(file: string, offset: number): Promise<number> {
-    return offset === 0 ? 0 : lineNumberAt(await readRange(file, 0, offset), offset) - 1;
+    let lines = 0;
+    await readLines(file, 0, offset, this.readChunkBytes, () => lines++);
+    return lines;
   }
 
   /** Reports skipped lines once each, at most a few per read, then one summary. */
@@ -716,16 +726,6 @@ async function readRange(file: string, start: number, end: number): Promise<Buff
     return buffer.subarray(0, filled);
   } finally {
     await handle.close();
-  }
-}
-
-/** The whole file, or nothing if it does not exist. */
-async function readIfExists(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    if (isMissing(error)) return Buffer.alloc(0);
-    throw error;
   }
 }
 
