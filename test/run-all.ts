@@ -1,7 +1,8 @@
 // Penny's whole test suite, in five layers:
 //   1. unit         mocha over out/test/unit/**/*.test.js (plain Node, in a child process)
 //   2. webview      the chat's bundle in Chromium under its CSP (XSS corpus), out/test/webview/
-//   3. slow         a million-record ledger, SIGKILL while writing, out/test/slow/
+//   3. slow         a million-record ledger, a ledger file past V8's longest string, SIGKILL while
+//                   writing, out/test/slow/
 //   4. integration  the mocha suite in out/test/integration/ inside a real VS Code (code-server)
 //   5. ui           packages the .vsix (`node esbuild.mjs --production --package`; rebuilds dist/
 //                   minified), then mocha over out/test/ui/*.test.js in a child process: Chromium

@@ -13,6 +13,9 @@
 // Speed: what was read is kept as per-day tallies per file, valid while the file's size, mtime and
 // inode are unchanged; a grown file is read only from where the last read stopped, and this process's
 // own appends update the tallies directly. Money is summed in integer nano-dollars (see pricing.ts).
+// Reports and exports read a file a chunk at a time (1 MiB by default) and decode whole lines only, so
+// a read holds a chunk plus the longest line, never the whole file: a report's memory stays flat
+// however large a month file grows, and a file longer than the longest string V8 allows is still read.
 
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
@@ -68,9 +71,13 @@ export interface LedgerOptions {
   onWarning?: (message: string) => void;
   /** Month files kept, the current one included (default 13); older ones are deleted. */
   keepMonths?: number;
+  /** Bytes read from a file at a time (default 1 MiB). Tests make it tiny so lines straddle reads. */
+  readChunkBytes?: number;
 }
 
 const DEFAULT_KEEP_MONTHS = 13;
+/** Large enough that reading in chunks costs no more than one whole read, small enough to keep memory flat. */
+const DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
 const REPORT_DAYS = 30;
 /** First window `recent()` reads from the end of a file: a few hundred records. */
 const RECENT_WINDOW_BYTES = 64 * 1024;
@@ -290,6 +297,7 @@ export class Ledger {
   private readonly now: () => Date;
   private readonly onWarning: (message: string) => void;
   private readonly keepMonths: number;
+  private readonly readChunkBytes: number;
   private readonly files = new Map<string, FileState>();
   /** Lines already warned about (`file:line`), so each problem is reported once. */
   private readonly warned = new Set<string>();
@@ -306,6 +314,8 @@ export class Ledger {
     this.onWarning = options.onWarning ?? (() => undefined);
     const keep = options.keepMonths ?? DEFAULT_KEEP_MONTHS;
     this.keepMonths = Number.isInteger(keep) && keep >= 1 ? keep : DEFAULT_KEEP_MONTHS;
+    const chunk = options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES;
+    this.readChunkBytes = Number.isSafeInteger(chunk) && chunk >= 1 ? chunk : DEFAULT_READ_CHUNK_BYTES;
   }
 
   /** Appends one record as one line. Rejects a record that would not read back (a caller's bug). */
@@ -473,44 +483,55 @@ export class Ledger {
       state = { size: 0, mtimeMs: 0, ino: stats.ino, consumed: 0, lines: 0, days: new Map() };
       this.files.set(month, state);
     }
-    const bytes = await readRange(file, state.consumed, stats.size);
-    const end = bytes.lastIndexOf(NEWLINE) + 1;
+    const current = state;
     const warnings = this.lineWarnings(file);
     const dayOf = localDayMemo();
-    if (end > 0) {
-      const lines = bytes.toString('utf8', 0, end - 1).split('\n');
-      for (const line of lines) {
-        state.lines++;
+    let read: { linesEnd: number; rest: Buffer };
+    try {
+      read = await readLines(file, current.consumed, stats.size, this.readChunkBytes, (line) => {
+        current.lines++;
         const parsed = parseRecord(line, dayOf);
-        if (parsed) dayTally(state.days, parsed.day).add(parsed.record);
-        else if (line.trim() !== '') warnings.corrupt(state.lines);
-      }
+        if (parsed) dayTally(current.days, parsed.day).add(parsed.record);
+        else if (line.trim() !== '') warnings.corrupt(current.lines);
+      });
+    } catch (error) {
+      // The tallies may hold part of the new lines: forget them, so the next read starts over.
+      this.files.delete(month);
+      throw error;
     }
-    state.consumed += end;
-    state.size = state.consumed + (bytes.length - end);
-    state.mtimeMs = stats.mtimeMs;
-    state.unterminated = undefined;
-    if (end < bytes.length) {
+    current.consumed = read.linesEnd;
+    current.size = read.linesEnd + read.rest.length;
+    current.mtimeMs = stats.mtimeMs;
+    current.unterminated = undefined;
+    if (read.rest.length > 0) {
       // Usually a line torn by a crash; a complete record that only lacks its '\n' still counts.
-      state.unterminated = parseRecord(bytes.toString('utf8', end));
-      if (!state.unterminated) warnings.corrupt(state.lines + 1, 'incomplete');
+      current.unterminated = parseRecord(read.rest.toString('utf8'));
+      if (!current.unterminated) warnings.corrupt(current.lines + 1, 'incomplete');
     }
     warnings.done();
-    return state;
+    return current;
   }
 
   /** Every valid record of one month file, in file order (uncached: for the rare full export). */
   private async readAll(month: string): Promise<LedgerRecord[]> {
     const file = this.pathOf(month);
-    const text = (await readIfExists(file)).toString('utf8');
     const warnings = this.lineWarnings(file);
-    const lines = text.split('\n');
     const records: LedgerRecord[] = [];
-    lines.forEach((line, index) => {
+    let lineNumber = 0;
+    const take = (line: string, kind: 'corrupt' | 'incomplete'): void => {
+      lineNumber++;
       const parsed = parseRecord(line);
       if (parsed) records.push(parsed.record);
-      else if (line.trim() !== '') warnings.corrupt(index + 1, index === lines.length - 1 ? 'incomplete' : 'corrupt');
-    });
+      else if (line.trim() !== '') warnings.corrupt(lineNumber, kind);
+    };
+    let rest: Buffer;
+    try {
+      ({ rest } = await readLines(file, 0, Infinity, this.readChunkBytes, (line) => take(line, 'corrupt')));
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+    take(rest.toString('utf8'), 'incomplete');
     warnings.done();
     return records;
   }
@@ -555,7 +576,9 @@ export class Ledger {
 
   /** Lines that end before byte `offset` of a file (only needed to number a corrupt line). */
   private async countLines(file: string, offset: number): Promise<number> {
-    return offset === 0 ? 0 : lineNumberAt(await readRange(file, 0, offset), offset) - 1;
+    let lines = 0;
+    await readLines(file, 0, offset, this.readChunkBytes, () => lines++);
+    return lines;
   }
 
   /** Reports skipped lines once each, at most a few per read, then one summary. */
@@ -642,6 +665,52 @@ function dayTally(days: Map<string, DayTally>, day: string): DayTally {
   return tally;
 }
 
+/**
+ * Reads bytes [start, end) of a file at most `chunkBytes` at a time and calls `onLine` with each complete
+ * line, without its '\n', so memory stays at a chunk plus the longest line however large the file is.
+ * Only whole lines are decoded (a '\n' byte is never part of a multi-byte UTF-8 character), so a
+ * character split between two reads is decoded whole. Returns where the last complete line ends, which
+ * is where the next read must resume, and the bytes after it: a line still lacking its '\n', or none.
+ */
+async function readLines(
+  file: string,
+  start: number,
+  end: number,
+  chunkBytes: number,
+  onLine: (line: string) => void,
+): Promise<{ linesEnd: number; rest: Buffer }> {
+  let buffer = Buffer.allocUnsafe(chunkBytes);
+  /** `buffer` holds file bytes [linesEnd, linesEnd + held): the start of a line not yet complete. */
+  let linesEnd = start;
+  let held = 0;
+  const handle = await fs.open(file, 'r');
+  try {
+    while (linesEnd + held < end) {
+      if (held === buffer.length) {
+        // One line fills the buffer: make room for the rest of it.
+        const larger = Buffer.allocUnsafe(2 * buffer.length);
+        buffer.copy(larger, 0, 0, held);
+        buffer = larger;
+      }
+      const wanted = Math.min(chunkBytes, buffer.length - held, end - linesEnd - held);
+      const { bytesRead } = await handle.read(buffer, held, wanted, linesEnd + held);
+      if (bytesRead === 0) break; // the file is shorter by now
+      const fresh = held;
+      held += bytesRead;
+      const lastNewline = buffer.subarray(fresh, held).lastIndexOf(NEWLINE);
+      if (lastNewline === -1) continue;
+      const complete = fresh + lastNewline + 1;
+      for (const line of buffer.toString('utf8', 0, complete - 1).split('\n')) onLine(line);
+      buffer.copy(buffer, 0, complete, held);
+      held -= complete;
+      linesEnd += complete;
+    }
+    return { linesEnd, rest: buffer.subarray(0, held) };
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Bytes [start, end) of a file (fewer if it is shorter by now). */
 async function readRange(file: string, start: number, end: number): Promise<Buffer> {
   const buffer = Buffer.alloc(Math.max(0, end - start));
@@ -657,16 +726,6 @@ async function readRange(file: string, start: number, end: number): Promise<Buff
     return buffer.subarray(0, filled);
   } finally {
     await handle.close();
-  }
-}
-
-/** The whole file, or nothing if it does not exist. */
-async function readIfExists(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (error) {
-    if (isMissing(error)) return Buffer.alloc(0);
-    throw error;
   }
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Ledger, type LedgerRecord, type Totals } from '../../../src/core/cost/ledger';
+import { Ledger, type CostReport, type LedgerRecord, type Totals } from '../../../src/core/cost/ledger';
+import { mulberry32 } from '../../support/random';
 import { makeRecord, tempDir, withTimeout } from './helpers';
 
 /** Local time (the ledger groups by the local day), as the ISO UTC string a record holds. */
@@ -30,7 +31,7 @@ describe('Ledger', function () {
   let dir: string;
   let remove: () => void;
   let warnings: string[];
-  const open = (options: { now?: () => Date; keepMonths?: number } = {}): Ledger =>
+  const open = (options: { now?: () => Date; keepMonths?: number; readChunkBytes?: number } = {}): Ledger =>
     new Ledger(dir, { now: () => NOW, onWarning: (message) => warnings.push(message), ...options });
 
   beforeEach(() => {
@@ -303,6 +304,9 @@ describe('Ledger', function () {
       );
       assert.equal(warnings.length, 1);
       assert.match(warnings[0], /line 1501\./);
+      warnings.length = 0;
+      await open({ readChunkBytes: 1000 }).recent(5000);
+      assert.match(warnings[0], /line 1501\./, 'the lines before the window are counted in chunks too');
     });
 
     it('starts over when a file shrinks', async () => {
@@ -312,6 +316,133 @@ describe('Ledger', function () {
       assert.equal((await ledger.report()).today.usd, 3);
       writeFileSync(file(), line(makeRecord({ costUsd: 4, time: daysAgo(0) })));
       assert.deepEqual((await ledger.report()).today, totals(4, 1));
+    });
+  });
+
+  describe('reading in chunks', () => {
+    const file = (): string => path.join(dir, 'ledger-2026-11.jsonl');
+    const line = (record: LedgerRecord): string => `${JSON.stringify(record)}\n`;
+    const unicodeModels = ['modèle-é', '模型', 'rocket-🚀', 'ünïcødé 🚀🚀'];
+
+    it('decodes lines and characters that straddle two reads', async () => {
+      mkdirSync(dir, { recursive: true });
+      // Each round shifts every character one byte further, so each straddles a 7-byte read in some round.
+      for (let shift = 1; shift <= 7; shift++) {
+        const padding = 'p'.repeat(shift);
+        writeFileSync(
+          file(),
+          [
+            line(makeRecord({ time: daysAgo(0), model: padding, costUsd: 8 })),
+            ...unicodeModels.map((model, i) => line(makeRecord({ time: daysAgo(0), model, costUsd: i + 1 }))),
+          ].join(''),
+        );
+        const report = await open({ readChunkBytes: 7 }).report();
+        assert.deepEqual(report.byModel, {
+          [padding]: totals(8, 1),
+          'modèle-é': totals(1, 1),
+          '模型': totals(2, 1),
+          'rocket-🚀': totals(3, 1),
+          'ünïcødé 🚀🚀': totals(4, 1),
+        });
+        assert.equal(await open({ readChunkBytes: 7 }).exportCsv(), await open().exportCsv());
+      }
+      assert.deepEqual(warnings, []);
+    });
+
+    it('counts a line torn mid-character once another window completes it, exactly once', async () => {
+      mkdirSync(dir, { recursive: true });
+      const growing = Buffer.from(line(makeRecord({ time: daysAgo(0, 10), model: 'rocket-🚀', costUsd: 2 })));
+      const midRocket = growing.indexOf(Buffer.from('🚀')) + 2;
+      writeFileSync(file(), Buffer.concat([Buffer.from(line(makeRecord({ time: daysAgo(0, 9), costUsd: 1 }))), growing.subarray(0, midRocket)]));
+
+      const ledger = open({ readChunkBytes: 7 });
+      assert.deepEqual((await ledger.report()).today, totals(1, 1));
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /an incomplete line .*, line 2\./);
+
+      appendFileSync(file(), growing.subarray(midRocket, growing.length - 1));
+      assert.deepEqual((await ledger.report()).byModel['rocket-🚀'], totals(2, 1), 'whole but for its newline: counted');
+      appendFileSync(file(), '\n');
+      assert.deepEqual((await ledger.report()).today, totals(3, 2), 'its newline does not count it again');
+      await ledger.append(makeRecord({ time: daysAgo(0, 11), costUsd: 4 }));
+      assert.deepEqual((await ledger.report()).today, totals(7, 3));
+      assert.deepEqual((await open({ readChunkBytes: 7 }).report()).today, totals(7, 3));
+      assert.equal(warnings.length, 1);
+    });
+
+    it('skips corrupt lines in the middle with the same warnings at any chunk size', async () => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        file(),
+        [
+          line(makeRecord({ costUsd: 1, time: daysAgo(0) })),
+          'this is not json\n',
+          line(makeRecord({ costUsd: 2, time: daysAgo(0), model: '模型' })),
+          '{"torn": "模\n',
+          '\n',
+          '[1,2,3]\n',
+          line(makeRecord({ costUsd: 4, time: daysAgo(0) })),
+        ].join(''),
+      );
+      const warnedLines = (): (string | undefined)[] => warnings.splice(0).map((warning) => /line (\d+)\.$/.exec(warning)?.[1]);
+      for (const readChunkBytes of [1, 7, 64]) {
+        assert.deepEqual((await open({ readChunkBytes }).report()).today, totals(7, 3), `chunk ${readChunkBytes}`);
+        assert.deepEqual(warnedLines(), ['2', '4', '6'], `report, chunk ${readChunkBytes}`);
+        assert.equal((await open({ readChunkBytes }).exportCsv()).split('\r\n').length, 1 + 3 + 1, 'header, three records, final line end');
+        assert.deepEqual(warnedLines(), ['2', '4', '6'], `export, chunk ${readChunkBytes}`);
+      }
+    });
+
+    it('reports the same with any chunk size, whether it reads a file whole or while it is written', async () => {
+      mkdirSync(dir, { recursive: true });
+      const next = mulberry32(20261125);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+      const models = ['gpt-4o-mini-2024-07-18', ...unicodeModels, `long-${'x'.repeat(300)}`];
+      let valid = 0;
+      let unpriced = 0;
+      const text = Array.from({ length: 150 }, () => {
+        const roll = next();
+        if (roll < 0.03) return 'not json\n';
+        if (roll < 0.05) return '\n';
+        const record = makeRecord({
+          time: daysAgo(Math.floor(next() * 30), Math.floor(next() * 24)),
+          feature: pick(['completion', 'chat', 'escalation'] as const),
+          model: pick(models),
+          costUsd: next() < 0.1 ? null : Math.floor(next() * 1e6) / 1e9,
+          exact: next() < 0.9,
+        });
+        if (roll < 0.07) return `${line(record).slice(0, 1 + Math.floor(next() * 100))}\n`; // torn by a crash, then appended after
+        valid++;
+        if (record.costUsd === null) unpriced++;
+        return line(record);
+      }).join('');
+
+      const chunkSizes = [7, 64, undefined];
+      const readers = chunkSizes.map((readChunkBytes) => {
+        const seen: string[] = [];
+        return { seen, ledger: new Ledger(dir, { now: () => NOW, readChunkBytes, onWarning: (message) => seen.push(message) }) };
+      });
+      // Written in bursts that end anywhere, mid-line and mid-character included, each read as it lands.
+      const bytes = Buffer.from(text);
+      for (let written = 0; written < bytes.length; ) {
+        const burst = bytes.subarray(written, written + 1 + Math.floor(next() * 3000));
+        appendFileSync(file(), burst);
+        written += burst.length;
+        const reports: CostReport[] = [];
+        for (const { ledger } of readers) reports.push(await ledger.report());
+        for (const [i, report] of reports.entries()) assert.deepEqual(report, reports[0], `chunk ${chunkSizes[i]} after ${written} bytes`);
+      }
+
+      const final = await readers[0].ledger.report();
+      const byDay = final.byDay.reduce((sum, day) => ({ requests: sum.requests + day.totals.requests, unpriced: sum.unpriced + day.totals.unpriced }), {
+        requests: 0,
+        unpriced: 0,
+      });
+      assert.deepEqual(byDay, { requests: valid, unpriced });
+      for (const readChunkBytes of chunkSizes) assert.deepEqual(await open({ readChunkBytes }).report(), final, `cold, chunk ${readChunkBytes}`);
+      for (const { seen } of readers) assert.deepEqual(seen, readers[0].seen);
+      assert.ok(readers[0].seen.length > 0, 'the corrupt lines were reported');
+      assert.equal(await open({ readChunkBytes: 64 }).exportCsv(), await open().exportCsv());
     });
   });
 
