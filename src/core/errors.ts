@@ -77,8 +77,9 @@ export function retryAfterMs(headers: ApiErrorLike['headers'], now = Date.now())
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.ceil(ms / 1000)} s`;
+/** A wait or a timeout as the error messages say it: "250 ms", or whole seconds rounded up ("3 s"). */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? l10n.t('{0} ms', Math.round(ms)) : l10n.t('{0} s', Math.ceil(ms / 1000));
 }
 
 export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
@@ -151,7 +152,7 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
         kind: 'rateLimit',
         message:
           wait !== undefined
-            ? l10n.t('Rate limited by {0} (429); the server asks to wait {1}.', host, seconds(wait))
+            ? l10n.t('Rate limited by {0} (429); the server asks to wait {1}.', host, formatDuration(wait))
             : l10n.t('Rate limited by {0} (429).', host),
         retryable: true,
         retryAfterMs: wait,

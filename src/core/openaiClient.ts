@@ -3,7 +3,7 @@
 // only before its stream starts, honouring retry-after and never for insufficient_quota.
 import * as l10n from '@vscode/l10n';
 import OpenAI from 'openai';
-import { classifyError, redactSecrets, type ErrorContext, type PennyError } from './errors';
+import { classifyError, formatDuration, redactSecrets, type ErrorContext, type PennyError } from './errors';
 import type { TokenUsage } from './cost/pricing';
 
 export interface ChatMessageParam {
@@ -216,9 +216,8 @@ export class OpenAIClient {
   }
 
   private streamError(kind: 'stalled' | 'cut'): PennyError {
-    const idle = this.idleTimeoutMs >= 1000 ? `${Math.round(this.idleTimeoutMs / 1000)} s` : `${this.idleTimeoutMs} ms`;
     return kind === 'stalled'
-      ? { kind, message: l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', idle), retryable: false, actions: ['retry'] }
+      ? { kind, message: l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', formatDuration(this.idleTimeoutMs)), retryable: false, actions: ['retry'] }
       : { kind, message: l10n.t('The connection dropped mid-answer; the partial answer is kept.'), retryable: false, actions: ['retry'] };
   }
 }

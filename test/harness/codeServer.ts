@@ -241,6 +241,13 @@ export interface CodeServerOptions {
   env?: Record<string, string | undefined>;
   /** A .vsix to install into the fresh extensions dir before starting. */
   installVsix?: string;
+  /** Runs after the install, before code-server starts (e.g. to add files to an installed extension). */
+  afterInstall?: (extensionsDir: string) => void;
+  /**
+   * `--locale`: the display language, with an empty language pack registered for it (see
+   * registerLanguagePack): extensions get their translations for it, VS Code's own UI stays English.
+   */
+  locale?: string;
   /** Adds `--vscode-option enable-smoke-test-driver` (needed to run an extension test payload). */
   smokeTestDriver?: boolean;
   /** Port to bind (default: a free one). */
@@ -293,8 +300,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
     writeSettings(userDataDir, { ...QUIET_SETTINGS, ...options.settings });
+    if (options.locale) registerLanguagePack(userDataDir, options.locale);
 
     if (options.installVsix) installVsix(executable, options.installVsix, userDataDir, extensionsDir, env, logFile);
+    options.afterInstall?.(extensionsDir);
 
     // A port picked by freePort() can be taken before code-server binds it: retry with another one.
     for (let attempt = 1; ; attempt++) {
@@ -340,6 +349,7 @@ async function launch(a: LaunchArgs): Promise<CodeServer | 'address-in-use'> {
     '--extensions-dir', a.extensionsDir,
   ];
   if (a.options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  if (a.options.locale) args.push('--locale', a.options.locale);
 
   fs.appendFileSync(a.logFile, `\n$ ${a.executable} ${args.join(' ')}\n`);
   const logFd = fs.openSync(a.logFile, 'a');
@@ -452,6 +462,28 @@ function writeSettings(userDataDir: string, settings: Record<string, unknown>): 
     fs.mkdirSync(path.join(userDataDir, dir), { recursive: true });
     fs.writeFileSync(path.join(userDataDir, dir, 'settings.json'), JSON.stringify(settings, null, 2));
   }
+}
+
+/**
+ * Registers a language pack for `locale` with no translations of its own. code-server ignores
+ * `--locale` (and runs in English) unless <user-data-dir>/languagepacks.json lists a pack for it; with
+ * one, the workbench's language is `locale`, so the extension host reads extensions'
+ * package.nls.<locale>.json and l10n/bundle.l10n.<locale>.json, while VS Code's own strings, missing
+ * from the pack, fall back to English. The file is written here the way VS Code's server writes it
+ * when a language pack extension is installed through it: `code-server --install-extension` does not
+ * write it (microsoft/vscode#237663, coder/code-server#3372).
+ */
+function registerLanguagePack(userDataDir: string, locale: string): void {
+  const translations = path.join(userDataDir, `language-pack.${locale}.i18n.json`);
+  fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const pack = {
+    hash: `penny-test-${locale}`,
+    // The language picker names the pack by its first extension: an empty list breaks the workbench.
+    extensions: [{ extensionIdentifier: { id: `penny-test.language-pack-${locale}` }, version: '0.0.0' }],
+    translations: { vscode: translations },
+    label: locale,
+  };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
 }
 
 function installVsix(executable: string, vsix: string, userDataDir: string, extensionsDir: string, env: NodeJS.ProcessEnv, logFile: string): void {

@@ -68,6 +68,10 @@ export interface StartOptions {
   label: string;
   /** Wait for Penny's status bar item (activation) before returning (default true). */
   waitForPenny?: boolean;
+  /** code-server's display language (see CodeServerOptions.locale). */
+  locale?: string;
+  /** Runs after the .vsix is installed, before code-server starts (see CodeServerOptions.afterInstall). */
+  afterInstall?: (extensionsDir: string) => void;
 }
 
 /**
@@ -90,6 +94,8 @@ export async function startPennyUi(options: StartOptions): Promise<PennyUi> {
     server = await startCodeServer({
       workspace: workspace.dir,
       installVsix: vsix,
+      afterInstall: options.afterInstall,
+      locale: options.locale,
       settings: { 'penny.baseUrl': mock.url, ...options.settings },
       env: { OPENAI_API_KEY: API_KEY },
     });
@@ -267,11 +273,8 @@ function describeRows(rows: QuickRow[]): string {
   return rows.length ? rows.map((r) => `${r.focused ? '*' : ''}"${r.text}"`).join(', ') : 'no rows';
 }
 
-/**
- * Runs a command from the palette (F1) whose own quick pick takes the widget over: unlike the
- * harness's runCommand it does not wait for the widget to close.
- */
-export async function startCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
+/** Opens the command palette (F1), pressing again until its input has the focus (early keys can be lost). */
+export async function openCommandPalette(page: Page, timeoutMs = 20_000): Promise<void> {
   let presses = 0;
   let pressedAt = 0;
   for (let i = 0; i < 3 && (await page.locator('.quick-input-widget').isVisible()); i++) await page.keyboard.press('Escape');
@@ -290,6 +293,14 @@ export async function startCommand(page: Page, title: string, timeoutMs = 20_000
     },
     { timeoutMs, describe: () => `${presses} presses of F1` },
   );
+}
+
+/**
+ * Runs a command from the palette (F1) whose own quick pick takes the widget over: unlike the
+ * harness's runCommand it does not wait for the widget to close.
+ */
+export async function startCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
+  await openCommandPalette(page, timeoutMs);
   await page.keyboard.type(title);
   await waitUntil(`the command palette's focused row to be "${title}"`, async () => (await quickRows(page)).find((r) => r.focused)?.label === title, {
     timeoutMs,
@@ -364,9 +375,9 @@ export async function waitForMessage(frame: Frame, what: string, accept: (m: Mes
   );
 }
 
-/** "Penny: Focus Chat", then the webview frame that holds the chat's prompt. */
-export async function focusChat(page: Page, runCommand: (page: Page, title: string) => Promise<void>): Promise<Frame> {
-  await runCommand(page, 'Penny: Focus Chat');
+/** "Penny: Focus Chat" (or its title in another language), then the webview frame that holds the chat's prompt. */
+export async function focusChat(page: Page, runCommand: (page: Page, title: string) => Promise<void>, title = 'Penny: Focus Chat'): Promise<Frame> {
+  await runCommand(page, title);
   return findFrame(page, '#prompt', 60_000);
 }
 
