@@ -72,8 +72,8 @@ export function askStrongerLabel(model: string, estimateUsd: number | null): str
   return estimateUsd === null ? l10n.t('Ask {0} ({1})', model, formatUsd(null)) : l10n.t('Ask {0} (~{1})', model, formatUsd(estimateUsd));
 }
 
-function dateFormat(options: Intl.DateTimeFormatOptions, timeZone: string | undefined): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat('en-US', { ...options, timeZone });
+function dateFormat(options: Intl.DateTimeFormatOptions, timeZone: string | undefined, locale: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(locale, { ...options, timeZone });
 }
 
 const minuteMs = 60_000;
@@ -83,9 +83,9 @@ const dayMs = 24 * hourMs;
 /**
  * When something happened, relative to `now`: "just now", "5 min ago", "3 hours ago",
  * "yesterday", "4 days ago", then "Mar 4" (this year) or "Mar 4, 2023". Empty for an invalid date.
- * `timeZone` (default: the local one) only matters for the absolute dates.
+ * `timeZone` (default: the local one) and `locale` (VS Code's display language) only matter for the absolute dates.
  */
-export function relativeTime(iso: string, now: Date, timeZone?: string): string {
+export function relativeTime(iso: string, now: Date, timeZone?: string, locale = 'en-US'): string {
   const time = Date.parse(iso);
   if (Number.isNaN(time)) return '';
   const elapsed = now.getTime() - time;
@@ -96,14 +96,14 @@ export function relativeTime(iso: string, now: Date, timeZone?: string): string 
   if (elapsed < 2 * dayMs) return l10n.t('yesterday');
   if (elapsed < 7 * dayMs) return l10n.t('{0} days ago', Math.floor(elapsed / dayMs));
   const date = new Date(time);
-  const year = dateFormat({ year: 'numeric' }, timeZone);
+  const year = dateFormat({ year: 'numeric' }, timeZone, locale);
   const sameYear = year.format(date) === year.format(now);
-  return dateFormat(sameYear ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', year: 'numeric' }, timeZone).format(date);
+  return dateFormat(sameYear ? { month: 'short', day: 'numeric' } : { month: 'short', day: 'numeric', year: 'numeric' }, timeZone, locale).format(date);
 }
 
 /** The line under a conversation in the history: "yesterday · 4 messages · $0.0012". */
-export function historyMeta(summary: Pick<ConversationSummary, 'updatedAt' | 'messageCount' | 'totalUsd'>, now: Date, timeZone?: string): string {
-  const parts = [relativeTime(summary.updatedAt, now, timeZone), messageCount(summary.messageCount), formatUsd(summary.totalUsd)];
+export function historyMeta(summary: Pick<ConversationSummary, 'updatedAt' | 'messageCount' | 'totalUsd'>, now: Date, timeZone?: string, locale?: string): string {
+  const parts = [relativeTime(summary.updatedAt, now, timeZone, locale), messageCount(summary.messageCount), formatUsd(summary.totalUsd)];
   return parts.filter(Boolean).join(' · ');
 }
 

@@ -110,10 +110,12 @@ export class HistoryPanel {
   private fillItem(li: HTMLLIElement, item: ConversationSummary, now: Date): void {
     li.classList.remove('confirming');
     const title = titleOf(item);
-    const meta = historyMeta(item, now);
+    // Dates in VS Code's display language (the <html lang> chatView.ts writes).
+    const locale = document.documentElement.lang || undefined;
+    const meta = historyMeta(item, now, undefined, locale);
     const open = el('button', 'history-open');
     open.type = 'button';
-    open.title = `${l10n.t('Open “{0}”', title)}\n${new Date(item.updatedAt).toLocaleString()}`;
+    open.title = `${l10n.t('Open “{0}”', title)}\n${new Date(item.updatedAt).toLocaleString(locale)}`;
     open.append(el('span', 'history-item-title', title), el('span', 'history-meta', meta));
     const remove = button(l10n.t('Delete'), l10n.t('Delete this conversation'), { action: 'delete-conversation', label: l10n.t('Delete “{0}”', title) });
     remove.addEventListener('click', () => this.confirmDelete(li, item, now));

@@ -46,6 +46,7 @@ describe('webview/format: labels', () => {
     it('shows older dates, with the year only when it differs', () => {
       assert.equal(relativeTime('2025-03-04T12:00:00Z', now, 'UTC'), 'Mar 4');
       assert.equal(relativeTime('2023-12-31T12:00:00Z', now, 'UTC'), 'Dec 31, 2023');
+      assert.equal(relativeTime('2025-03-04T12:00:00Z', now, 'UTC', 'de'), '4. März', 'in the display language');
     });
     it('treats a time slightly in the future as now, and an invalid date as nothing', () => {
       assert.equal(relativeTime(new Date(now.getTime() + 5000).toISOString(), now), 'just now');
