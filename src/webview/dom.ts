@@ -22,12 +22,28 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Makes `parent`'s children exactly `nodes`, touching the DOM only when they differ (moving a node drops its focus). */
+/**
+ * Makes `parent`'s children exactly `nodes`; returns whether anything changed. Children already in
+ * place are not touched: moving a node drops its focus and makes the browser style and lay out its
+ * whole subtree again (a long answer).
+ */
 export function syncChildren(parent: HTMLElement, nodes: readonly Node[]): boolean {
-  const current = parent.childNodes;
-  if (current.length === nodes.length && nodes.every((node, i) => current[i] === node)) return false;
-  parent.replaceChildren(...nodes);
-  return true;
+  const wanted = new Set(nodes);
+  let changed = false;
+  for (const child of Array.from(parent.childNodes)) {
+    if (!wanted.has(child)) {
+      child.remove();
+      changed = true;
+    }
+  }
+  nodes.forEach((node, index) => {
+    const current = parent.childNodes[index] ?? null;
+    if (current !== node) {
+      parent.insertBefore(node, current);
+      changed = true;
+    }
+  });
+  return changed;
 }
 
 /** Grows a textarea with its content; chat.css caps the height and scrolls beyond it. */

@@ -4,6 +4,7 @@ import DOMPurify from 'dompurify';
 import { isSafeImageSrc, safeLinkHref } from './format';
 import { highlightCode } from './highlight';
 import { codeBlockAttribute, markdownToHtml, type CodeBlock } from './markdown';
+import { stableBoundary } from './streaming';
 
 const purifyConfig = {
   USE_PROFILES: { html: true }, // no SVG or MathML at all
@@ -76,4 +77,41 @@ export function renderMarkdown(text: string, toolbarFor: (block: CodeBlock) => H
     if (block) placeholder.replaceWith(codeBlockElement(block, toolbarFor(block)));
   }
   return fragment;
+}
+
+/**
+ * An answer that grows while it streams, drawn into `element`. The nodes of its complete blocks stay
+ * in the document; only those of the block still being written are replaced, so a frame costs the
+ * tail of a long answer, not all of it. Every piece goes through `renderMarkdown`.
+ */
+export class StreamedMarkdown {
+  private text = '';
+  /** The complete blocks at the start of `text`, whose nodes are in `element` for good. */
+  private stableText = '';
+  private tailNodes: ChildNode[] = [];
+
+  constructor(
+    readonly element: HTMLElement,
+    private readonly toolbarFor: (block: CodeBlock) => HTMLElement,
+  ) {}
+
+  show(text: string): void {
+    if (text === this.text) return;
+    if (!text.startsWith(this.stableText)) {
+      // Not a continuation (the answer started over): nothing drawn can be kept.
+      this.element.replaceChildren();
+      this.stableText = '';
+    }
+    this.text = text;
+    for (const node of this.tailNodes) node.remove();
+    // The stable text ends outside any fence, so the rest can be scanned on its own.
+    const boundary = this.stableText.length + stableBoundary(text.slice(this.stableText.length));
+    if (boundary > this.stableText.length) {
+      this.element.append(renderMarkdown(text.slice(this.stableText.length, boundary), this.toolbarFor));
+      this.stableText = text.slice(0, boundary);
+    }
+    const tail = renderMarkdown(text.slice(boundary), this.toolbarFor);
+    this.tailNodes = Array.from(tail.childNodes);
+    this.element.append(tail);
+  }
 }

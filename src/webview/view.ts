@@ -6,8 +6,7 @@ import { addToTotal, attachmentText, costLine, errorActionLabel, formatTotal, vs
 import { HistoryPanel } from './history';
 import { groupAlternatives, messageActions, type MessageActions } from './layout';
 import type { CodeBlock } from './markdown';
-import { renderMarkdown } from './render';
-import { stableBoundary } from './streaming';
+import { renderMarkdown, StreamedMarkdown } from './render';
 import type { RpcClient } from './rpc';
 import { suggestionKey, type PersistedState } from './state';
 import { FileSuggestions } from './suggestions';
@@ -60,8 +59,8 @@ export class ChatView {
   private stickToBottom = true;
   /** Streaming messages whose text changed since the last animation frame. */
   private readonly dirty = new Set<string>();
-  /** Streaming answers: the text of their complete blocks and the nodes rendered from it. */
-  private readonly streamed = new Map<string, { text: string; nodes: Node[] }>();
+  /** The bodies of streaming answers, kept across frames so their complete blocks are drawn once. */
+  private readonly streamed = new Map<string, StreamedMarkdown>();
   private frame: number | undefined;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -334,24 +333,24 @@ export class ChatView {
   }
 
   /**
-   * The rendered answer. While it streams, its complete blocks are rendered once and kept; only the
-   * block still being written is rendered again, so long answers stay fluid.
+   * The rendered answer. While it streams, the same body element is kept and only its last block is
+   * redrawn, so long answers stay fluid; the finished answer is rendered whole.
    */
-  private answerNodes(message: ChatMessage): Node[] {
-    const toolbar = (block: CodeBlock) => this.codeToolbar(block, message.id);
+  private answerBody(message: ChatMessage): HTMLElement {
+    const toolbarFor = (block: CodeBlock) => this.codeToolbar(block, message.id);
     if (message.status !== 'streaming') {
       this.streamed.delete(message.id);
-      return [renderMarkdown(message.text, toolbar)];
+      const body = el('div', 'body');
+      body.append(renderMarkdown(message.text, toolbarFor));
+      return body;
     }
-    let kept = this.streamed.get(message.id);
-    if (!kept || !message.text.startsWith(kept.text)) kept = { text: '', nodes: [] };
-    const boundary = stableBoundary(message.text);
-    if (boundary > kept.text.length) {
-      kept.nodes.push(...Array.from(renderMarkdown(message.text.slice(kept.text.length, boundary), toolbar).childNodes));
-      kept.text = message.text.slice(0, boundary);
+    let streamed = this.streamed.get(message.id);
+    if (!streamed) {
+      streamed = new StreamedMarkdown(el('div', 'body'), toolbarFor);
+      this.streamed.set(message.id, streamed);
     }
-    this.streamed.set(message.id, kept);
-    return [...kept.nodes, renderMarkdown(message.text.slice(kept.text.length), toolbar)];
+    streamed.show(message.text);
+    return streamed.element;
   }
 
   private flushFrame(): void {
@@ -408,7 +407,12 @@ export class ChatView {
       }
       if (suggestion && group.some((m) => m.id === suggestion.messageId)) nodes.push(this.bannerElement(suggestion));
     }
-    for (const id of this.rendered.keys()) if (!shown.has(id)) this.rendered.delete(id);
+    for (const id of this.rendered.keys()) {
+      if (!shown.has(id)) {
+        this.rendered.delete(id);
+        this.streamed.delete(id);
+      }
+    }
     for (const id of this.groupElements.keys()) if (!groupsShown.has(id)) this.groupElements.delete(id);
     if (!suggestion) this.banner = undefined;
 
@@ -475,12 +479,8 @@ export class ChatView {
     }
     const parts: HTMLElement[] = [author];
     if (state.editing) parts.push(this.editForm(message));
-    else {
-      const body = el('div', 'body');
-      if (message.role === 'assistant') body.append(...this.answerNodes(message));
-      else body.textContent = message.text; // the user's own words, shown as typed
-      parts.push(body);
-    }
+    else if (message.role === 'assistant') parts.push(this.answerBody(message));
+    else parts.push(el('div', 'body', message.text)); // the user's own words, shown as typed
     if (message.attachments?.length) parts.push(messageAttachments(message.attachments));
     if (message.role === 'assistant') {
       const line = costLine(message.model, message.cost, message.status);
@@ -489,7 +489,8 @@ export class ChatView {
     if (message.error) parts.push(this.errorElement(message.id, message.error.message, message.error.actions));
     const actions = state.editing ? undefined : this.actionsElement(message, state);
     if (actions) parts.push(actions);
-    element.replaceChildren(...parts);
+    // A streaming answer's body is among the parts: it must stay in place, not be moved.
+    syncChildren(element, parts);
   }
 
   private actionsElement(message: ChatMessage, { actions, busy }: RenderState): HTMLElement | undefined {
