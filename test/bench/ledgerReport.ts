@@ -9,42 +9,22 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Ledger, type Feature, type LedgerRecord, type Outcome } from '../../src/core/cost/ledger';
-import { PriceBook, costOf } from '../../src/core/cost/pricing';
+import { Ledger, type LedgerRecord } from '../../src/core/cost/ledger';
+import { PriceBook } from '../../src/core/cost/pricing';
+import { randomLedgerRecord } from '../support/ledgerRecords';
 import { mulberry32 } from '../support/random';
 
 const RECORDS = 100_000;
 const DAYS = 45;
 
-
-/** A mix like a day of coding: mostly small completions, some chat, a few escalations; some cancelled. */
+/** Spread evenly over the last DAYS days. */
 function makeRecords(now: Date): LedgerRecord[] {
   const next = mulberry32(2026);
   const prices = new PriceBook();
   const start = now.getTime() - DAYS * 86_400_000;
   const records: LedgerRecord[] = [];
   for (let i = 0; i < RECORDS; i++) {
-    const roll = next();
-    const feature: Feature = roll < 0.85 ? 'completion' : roll < 0.98 ? 'chat' : 'escalation';
-    const model = feature === 'escalation' ? 'gpt-4o-2024-08-06' : 'gpt-4o-mini-2024-07-18';
-    const promptTokens = feature === 'completion' ? 400 + Math.floor(next() * 1200) : 800 + Math.floor(next() * 12_000);
-    const cachedTokens = next() < 0.4 ? Math.floor((promptTokens * next()) / 128) * 128 : 0;
-    const completionTokens = feature === 'completion' ? Math.floor(next() * 64) : 50 + Math.floor(next() * 1500);
-    const outcome: Outcome = next() < 0.12 ? 'cancelled' : next() < 0.01 ? 'error' : 'ok';
-    const tier = next() < 0.995 ? 'default' : 'mystery';
-    const price = prices.lookup(model, tier);
-    const usage = { promptTokens, cachedTokens: outcome === 'cancelled' ? 0 : cachedTokens, completionTokens };
-    records.push({
-      time: new Date(start + ((now.getTime() - start) * i) / RECORDS).toISOString(),
-      feature,
-      model,
-      tier,
-      ...usage,
-      costUsd: price ? costOf(usage, price) : null,
-      exact: outcome !== 'cancelled',
-      latencyMs: Math.floor(150 + next() * 3000),
-      outcome,
-    });
+    records.push(randomLedgerRecord(new Date(start + ((now.getTime() - start) * i) / RECORDS), next, prices));
   }
   return records;
 }

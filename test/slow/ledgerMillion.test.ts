@@ -10,9 +10,10 @@ import { constants } from 'node:buffer';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Feature, LedgerRecord, Outcome, Totals } from '../../src/core/cost/ledger';
-import { costOf, PriceBook, usdToUnits } from '../../src/core/cost/pricing';
+import type { LedgerRecord, Totals } from '../../src/core/cost/ledger';
+import { PriceBook, usdToUnits } from '../../src/core/cost/pricing';
 import type { ChildReport } from './fixtures/ledgerReportChild';
+import { randomLedgerRecord } from '../support/ledgerRecords';
 import { mulberry32 } from '../support/random';
 
 const RECORDS = 1_000_000;
@@ -76,31 +77,6 @@ interface Written {
   writeMs: number;
 }
 
-/** A record of a day of coding at `time`: mostly small completions, some chat, a few escalations; some cancelled or unpriced. */
-function randomRecord(time: Date, next: () => number, prices: PriceBook): LedgerRecord {
-  const roll = next();
-  const feature: Feature = roll < 0.85 ? 'completion' : roll < 0.98 ? 'chat' : 'escalation';
-  const model = feature === 'escalation' ? 'gpt-4o-2024-08-06' : 'gpt-4o-mini-2024-07-18';
-  const promptTokens = feature === 'completion' ? 400 + Math.floor(next() * 1200) : 800 + Math.floor(next() * 12_000);
-  const completionTokens = feature === 'completion' ? Math.floor(next() * 64) : 50 + Math.floor(next() * 1500);
-  const outcome: Outcome = next() < 0.12 ? 'cancelled' : next() < 0.01 ? 'error' : 'ok';
-  const cachedTokens = outcome !== 'cancelled' && next() < 0.4 ? Math.floor((promptTokens * next()) / 128) * 128 : 0;
-  const tier = next() < 0.995 ? 'default' : 'mystery'; // an unknown tier: price unknown
-  const price = prices.lookup(model, tier);
-  const usage = { promptTokens, cachedTokens, completionTokens };
-  return {
-    time: time.toISOString(),
-    feature,
-    model,
-    tier,
-    ...usage,
-    costUsd: price ? costOf(usage, price) : null,
-    exact: outcome !== 'cancelled',
-    latencyMs: Math.floor(150 + next() * 3000),
-    outcome,
-  };
-}
-
 /** What the ledger's serializer writes (JSON.stringify with this key order), built directly: faster. */
 function lineOf(r: LedgerRecord): string {
   return `{"time":"${r.time}","feature":"${r.feature}","model":"${r.model}","tier":"${r.tier}","promptTokens":${r.promptTokens},"cachedTokens":${r.cachedTokens},"completionTokens":${r.completionTokens},"costUsd":${r.costUsd},"exact":${r.exact},"latencyMs":${r.latencyMs},"outcome":"${r.outcome}"}`;
@@ -131,7 +107,7 @@ function writeLedger(dir: string, from: Date): Written {
   const span = NOW.getTime() - from.getTime();
   for (let i = 0; i < RECORDS; i++) {
     const time = new Date(from.getTime() + Math.floor((span * i) / RECORDS));
-    const record = randomRecord(time, next, prices);
+    const record = randomLedgerRecord(time, next, prices);
     const recordMonth = utcMonth(time);
     if (recordMonth !== month) {
       flush();
@@ -155,7 +131,7 @@ function writeOversizedMonth(dir: string, minBytes: number): Written {
   const next = mulberry32(4096);
   const prices = new PriceBook();
   const monthStart = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), 1);
-  const block = Array.from({ length: 1000 }, (_, i) => randomRecord(new Date(monthStart + Math.floor(((NOW.getTime() - monthStart) * i) / 1000)), next, prices));
+  const block = Array.from({ length: 1000 }, (_, i) => randomLedgerRecord(new Date(monthStart + Math.floor(((NOW.getTime() - monthStart) * i) / 1000)), next, prices));
   const padding = `,"note":"${'x'.repeat(4000)}"}`;
   const bytes = Buffer.from(block.map((record) => `${lineOf(record).slice(0, -1)}${padding}\n`).join(''));
   const file = `ledger-${utcMonth(NOW)}.jsonl`;
