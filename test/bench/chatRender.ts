@@ -17,7 +17,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assistantMessage, bundlePath, delay, event, resultsDir, snapshotOf, userMessage, WebviewHarness, type WebviewPage } from '../webview/harness';
+import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
+import { bundlePath, delay, resultsDir, WebviewHarness, type WebviewPage } from '../webview/harness';
 
 const TOKENS_PER_SECOND = 200;
 const CHARS_PER_TOKEN = 4;

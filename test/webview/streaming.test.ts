@@ -3,7 +3,8 @@
 // hostile text arriving in that tail is sanitized like any other; and the finished answer is
 // exactly what a full render of its text draws.
 import * as assert from 'node:assert/strict';
-import { assistantMessage, event, snapshotOf, userMessage, WebviewHarness, type WebviewPage } from './harness';
+import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
+import { WebviewHarness, type WebviewPage } from './harness';
 import { xssVectors } from './xssVectors';
 
 const QUESTION = userMessage('u-long', 'Walk me through every part of the project.');

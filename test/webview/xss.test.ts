@@ -5,12 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { ChatMessage } from '../../src/shared/protocol';
+import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
 import {
-  assistantMessage,
-  event,
   resultsDir,
-  snapshotOf,
-  userMessage,
   WebviewHarness,
   type Finding,
   type MessageExpectation,

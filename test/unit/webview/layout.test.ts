@@ -1,24 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { ChatMessage, ChatSnapshot } from '../../../src/shared/protocol';
 import { groupAlternatives, messageActions } from '../../../src/webview/layout';
+import { snapshotOf } from '../../support/chatProtocol';
 
 const user = (id: string): ChatMessage => ({ id, role: 'user', text: id, status: 'done' });
 const answer = (id: string, extra: Partial<ChatMessage> = {}): ChatMessage => ({ id, role: 'assistant', text: id, status: 'done', ...extra });
-
-function snapshot(messages: ChatMessage[], extra: Partial<ChatSnapshot> = {}): ChatSnapshot {
-  return {
-    conversationId: 'c',
-    messages,
-    models: ['gpt-4o-mini'],
-    selectedModel: 'gpt-4o-mini',
-    busy: false,
-    totalUsd: 0,
-    attachments: [],
-    escalationModel: 'gpt-4o',
-    escalationEstimates: {},
-    ...extra,
-  };
-}
 
 const ids = (groups: ChatMessage[][]) => groups.map((g) => g.map((m) => m.id));
 
@@ -49,27 +35,27 @@ describe('webview/layout', () => {
     const actionsOf = (snap: ChatSnapshot, busy = snap.busy) => messageActions(snap, groupAlternatives(snap.messages), busy);
 
     it('offers Regenerate on the last answer and Edit on the last question when idle', () => {
-      const actions = actionsOf(snapshot([user('q1'), answer('a1'), user('q2'), answer('a2')]));
+      const actions = actionsOf(snapshotOf([user('q1'), answer('a1'), user('q2'), answer('a2')]));
       assert.deepEqual([...actions.keys()].sort(), ['a2', 'q2']);
       assert.deepEqual(actions.get('a2'), { regenerate: true, edit: false });
       assert.deepEqual(actions.get('q2'), { regenerate: false, edit: true });
     });
     it('offers neither while an answer is streaming', () => {
-      const snap = snapshot([user('q'), answer('a', { status: 'streaming' })], { busy: true });
+      const snap = snapshotOf([user('q'), answer('a', { status: 'streaming' })], { busy: true });
       assert.equal(actionsOf(snap).size, 0);
     });
     it('offers no Regenerate when the last message is a question', () => {
-      const actions = actionsOf(snapshot([user('q1'), answer('a1'), user('q2')]));
+      const actions = actionsOf(snapshotOf([user('q1'), answer('a1'), user('q2')]));
       assert.equal(actions.get('a1'), undefined);
       assert.equal(actions.get('q2')?.edit, true);
     });
     it('puts Regenerate on the last answer on screen, i.e. the re-ask next to its answer', () => {
-      const actions = actionsOf(snapshot([user('q'), answer('a'), answer('s', { alternativeOf: 'a', escalated: true })]));
+      const actions = actionsOf(snapshotOf([user('q'), answer('a'), answer('s', { alternativeOf: 'a', escalated: true })]));
       assert.equal(actions.get('s')?.regenerate, true);
       assert.equal(actions.get('a'), undefined);
     });
     it('offers "Ask <model>" with its estimate on every answer in escalationEstimates, busy or not', () => {
-      const snap = snapshot([user('q1'), answer('a1'), user('q2'), answer('a2')], { escalationEstimates: { a1: 0.004, a2: null } });
+      const snap = snapshotOf([user('q1'), answer('a1'), user('q2'), answer('a2')], { escalationEstimates: { a1: 0.004, a2: null } });
       for (const busy of [false, true]) {
         const actions = actionsOf(snap, busy);
         assert.equal(actions.get('a1')?.askStronger?.label, 'Ask gpt-4o (~$0.004)');
@@ -78,7 +64,7 @@ describe('webview/layout', () => {
       }
     });
     it('ignores estimates for messages that are not answers', () => {
-      const actions = actionsOf(snapshot([user('q1')], { escalationEstimates: { q1: 0.1, toString: 0.1 } }));
+      const actions = actionsOf(snapshotOf([user('q1')], { escalationEstimates: { q1: 0.1, toString: 0.1 } }));
       assert.equal(actions.get('q1')?.askStronger, undefined);
     });
   });
