@@ -143,15 +143,28 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
   });
 }
 
-/** Runs a command by its palette title (e.g. "Penny: Focus Chat") via F1. */
-export async function runCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
-  await openQuickInput(page, 'F1', 'command palette');
+/** Opens the command palette (F1) with its input focused. */
+export async function openCommandPalette(page: Page, timeoutMs = 20_000): Promise<void> {
+  await openQuickInput(page, 'F1', 'command palette', timeoutMs);
+}
+
+/**
+ * Runs a command by its palette title without waiting for the palette to close: for a command whose
+ * own quick pick takes the widget over.
+ */
+export async function startCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
+  await openCommandPalette(page, timeoutMs);
   await page.keyboard.type(title);
   await waitUntil(`the command palette's focused row to be "${title}"`, async () => (await focusedRowLabel(page)) === title, {
     timeoutMs,
     describe: () => quickInputRows(page),
   });
   await page.keyboard.press('Enter');
+}
+
+/** Runs a command by its palette title (e.g. "Penny: Focus Chat") via F1. */
+export async function runCommand(page: Page, title: string, timeoutMs = 15_000): Promise<void> {
+  await startCommand(page, title, timeoutMs);
   await waitUntil(`the command palette to close after running "${title}"`, async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs });
 }
 

@@ -3,7 +3,7 @@
 // threshold, the escalated answer in the chat with its exact cost, and the cost report after it.
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
-import { findFrame, openFile, runCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
+import { findFrame, openFile, runCommand, startCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
 import type { RecordedRequest, ScriptedReply } from '../server/mockOpenAI';
 import {
   NO_COMPLETION,
@@ -16,7 +16,6 @@ import {
   quickTitle,
   readmeScreenshot,
   screenshotAfterEach,
-  startCommand,
   startPennyUi,
   stopPennyUi,
   waitForMessage,

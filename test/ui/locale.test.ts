@@ -12,7 +12,7 @@ import { formatUsd } from '../../src/core/cost/format';
 import { classifyError } from '../../src/core/errors';
 import { saveScreenshot } from '../harness/browser';
 import { repoRoot } from '../harness/codeServer';
-import { runCommand, statusBarEntry, waitForStatusBar } from '../harness/workbench';
+import { openCommandPalette, runCommand, statusBarEntry, waitForStatusBar } from '../harness/workbench';
 import type { RecordedRequest, ScriptedReply } from '../server/mockOpenAI';
 import {
   NO_COMPLETION,
@@ -20,7 +20,6 @@ import {
   focusChat,
   lastUserText,
   note,
-  openCommandPalette,
   screenshotAfterEach,
   startPennyUi,
   stopPennyUi,

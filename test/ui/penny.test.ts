@@ -5,13 +5,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, saveScreenshot, type BrowserSession } from '../harness/browser';
-import { copyToTemp, findChromium, findCodeServer, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { editorLines, findFrame, openFile, openWorkbench, readGhostText, runCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
-import { MockOpenAIServer, type RecordedRequest, type ScriptedReply } from '../server/mockOpenAI';
-import { findVsix, note } from './support';
+import { editorLines, findFrame, openFile, readGhostText, runCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
+import type { RecordedRequest, ScriptedReply } from '../server/mockOpenAI';
+import { describeRequests, note, screenshotAfterEach, startPennyUi, stopPennyUi, type PennyUi } from './support';
 
-const API_KEY = 'sk-test-penny-0000';
 const COMPLETION = 'return a + b;';
 const QUESTION = 'What should I call a function that adds two numbers?';
 const ANSWER_TEXT = 'Call it add: the name says what it does.';
@@ -26,64 +23,23 @@ function reply(req: RecordedRequest): ScriptedReply {
   return { content: COMPLETION, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 } };
 }
 
-function describeRequests(mock: MockOpenAIServer): string {
-  return mock.requests.map((r) => `${r.method} ${r.path} model=${r.body?.model ?? '?'}`).join('; ') || 'no requests';
-}
-
 describe('Penny in VS Code (UI)', function () {
   this.timeout(90_000);
 
-  let mock: MockOpenAIServer;
-  let workspace: { dir: string; remove(): void } | undefined;
-  let server: CodeServer | undefined;
-  let browser: BrowserSession | undefined;
+  let ui: PennyUi | undefined;
   let page: Page;
-  let shot = 0;
 
   before(async function () {
     this.timeout(240_000);
-    findCodeServer(); // missing tools: fail before starting anything, with the install hint
-    findChromium();
-    const vsix = findVsix();
-    const started = Date.now();
-    note(`using ${vsix}`);
-    mock = await MockOpenAIServer.start({ validKeys: [API_KEY] });
-    mock.setDefault(reply);
-    workspace = copyToTemp(path.join(repoRoot(), 'test', 'fixtures', 'workspace'));
-    server = await startCodeServer({
-      workspace: workspace.dir,
-      installVsix: vsix,
-      settings: { 'penny.baseUrl': mock.url },
-      env: { OPENAI_API_KEY: API_KEY },
-    });
-    browser = await launchBrowser();
-    page = browser.page;
-    try {
-      await openWorkbench(page, server.workbenchUrl());
-      // Penny's status bar item appears once the extension is active (onStartupFinished).
-      await waitForStatusBar(page, 'penny.cost', { timeoutMs: 90_000, what: 'to appear (Penny activated)' });
-      note(`workbench up and Penny active in ${Date.now() - started} ms`);
-    } catch (error) {
-      await saveScreenshot(page, 'ui-before-all-failed');
-      console.error(`--- code-server log (tail) ---\n${server.logTail()}`);
-      throw error;
-    }
+    ui = await startPennyUi({ reply, label: 'ui' });
+    page = ui.page;
   });
 
-  afterEach(async function () {
-    if (!browser) return;
-    const test = this.currentTest;
-    const failed = test?.state === 'failed';
-    await saveScreenshot(page, `ui-${++shot}-${failed ? 'FAILED-' : ''}${test?.title ?? 'test'}`);
-    if (failed) console.error(`      mock requests: ${describeRequests(mock)}`);
-  });
+  screenshotAfterEach('ui', () => ui);
 
   after(async function () {
     this.timeout(60_000);
-    await browser?.close();
-    await server?.stop();
-    workspace?.remove();
-    await mock?.stop();
+    await stopPennyUi(ui);
   });
 
   it('shows an inline completion as ghost text that Tab accepts and Ctrl+S saves', async () => {
@@ -96,8 +52,8 @@ describe('Penny in VS Code (UI)', function () {
     const typed = Date.now();
 
     const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 30_000, stableMs: 200 });
-    const firstRequest = mock.requests[0]?.receivedAt;
-    note(`ghost text ${JSON.stringify(ghost)} ${Date.now() - typed - 200} ms after the last key; ${mock.requests.length} completion request(s), the first ${firstRequest ? firstRequest - typed : '?'} ms after it`);
+    const firstRequest = ui!.mock.requests[0]?.receivedAt;
+    note(`ghost text ${JSON.stringify(ghost)} ${Date.now() - typed - 200} ms after the last key; ${ui!.mock.requests.length} completion request(s), the first ${firstRequest ? firstRequest - typed : '?'} ms after it`);
     assert.ok(ghost.includes(COMPLETION));
     await page.keyboard.press('Tab');
     // Accepted = real text in the editor (a new suggestion may show up after it; that is fine).
@@ -106,7 +62,7 @@ describe('Penny in VS Code (UI)', function () {
     });
     await page.keyboard.press('Control+S');
 
-    const file = path.join(workspace!.dir, 'sample.ts');
+    const file = path.join(ui!.workspace.dir, 'sample.ts');
     const saved = await waitUntil(
       `${file} on disk to contain "${COMPLETION}" after Ctrl+S`,
       () => {
@@ -135,7 +91,7 @@ describe('Penny in VS Code (UI)', function () {
         timeoutMs: 30_000,
         describe: async () =>
           JSON.stringify(await chat.$$eval('.message', (es) => es.map((e) => `${e.getAttribute('data-role')}/${e.getAttribute('data-status')}: ${(e.textContent ?? '').slice(0, 120)}`))) +
-          `; mock: ${describeRequests(mock)}`,
+          `; mock: ${describeRequests(ui!.mock)}`,
       },
     );
     assert.ok(answer.includes('return a + b;'), `the answer's code block is rendered: ${answer}`);

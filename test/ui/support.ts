@@ -1,6 +1,5 @@
-// Shared set-up of the UI test files (chat, escalate, firstRun): the packaged extension (.vsix)
-// installed into a real VS Code (code-server), driven through Chromium against a local mock OpenAI
-// server. penny.test.ts keeps its own copy of the same steps.
+// Shared set-up of the UI test files: the packaged extension (.vsix) installed into a real VS Code
+// (code-server), driven through Chromium against a local mock OpenAI server.
 //   PENNY_VSIX=<file>              the .vsix to install (default: the newest penny-*.vsix in the checkout)
 //   PENNY_UPDATE_SCREENSHOTS=1     also copy the README screenshots into media/screenshots/
 import * as fs from 'node:fs';
@@ -230,17 +229,6 @@ export async function boxOf(page: Page, selector: string, timeoutMs = 15_000): P
 // ---------------------------------------------------------------------------------------------
 // Workbench steps the harness has no helper for
 
-/** True when the quick input widget is shown and its input has the focus. */
-async function quickInputFocused(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    // Runs in the page (this project's tsconfig has no DOM lib).
-    const doc = (globalThis as any).document;
-    const widget = doc.querySelector('.quick-input-widget');
-    const input = widget?.querySelector('input');
-    return !!widget && widget.style.display !== 'none' && !!input && doc.activeElement === input;
-  });
-}
-
 export interface QuickRow {
   label: string;
   /** The whole row's text (label, description and detail). */
@@ -271,42 +259,6 @@ export async function quickTitle(page: Page): Promise<string> {
 
 function describeRows(rows: QuickRow[]): string {
   return rows.length ? rows.map((r) => `${r.focused ? '*' : ''}"${r.text}"`).join(', ') : 'no rows';
-}
-
-/** Opens the command palette (F1), pressing again until its input has the focus (early keys can be lost). */
-export async function openCommandPalette(page: Page, timeoutMs = 20_000): Promise<void> {
-  let presses = 0;
-  let pressedAt = 0;
-  for (let i = 0; i < 3 && (await page.locator('.quick-input-widget').isVisible()); i++) await page.keyboard.press('Escape');
-  await waitUntil(
-    'the command palette (.quick-input-widget with a focused input) after pressing F1',
-    async () => {
-      if (await quickInputFocused(page)) return true;
-      if (Date.now() - pressedAt >= 2_000) {
-        // Escape only to close a quick input: in the editor it would clear the selection.
-        if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
-        await page.keyboard.press('F1');
-        presses++;
-        pressedAt = Date.now();
-      }
-      return false;
-    },
-    { timeoutMs, describe: () => `${presses} presses of F1` },
-  );
-}
-
-/**
- * Runs a command from the palette (F1) whose own quick pick takes the widget over: unlike the
- * harness's runCommand it does not wait for the widget to close.
- */
-export async function startCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
-  await openCommandPalette(page, timeoutMs);
-  await page.keyboard.type(title);
-  await waitUntil(`the command palette's focused row to be "${title}"`, async () => (await quickRows(page)).find((r) => r.focused)?.label === title, {
-    timeoutMs,
-    describe: async () => describeRows(await quickRows(page)),
-  });
-  await page.keyboard.press('Enter');
 }
 
 /** Waits for a quick pick that has a row whose label includes `label` (and that `accept` accepts); returns its rows. */
