@@ -22,7 +22,6 @@ const MAX_FILE_SUGGESTIONS = 30;
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view?: vscode.WebviewView;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly isExcluded = (path: string) => excludedFiles()(path);
   /** The code each escalated answer was asked about: its rewrite applies there. */
   private readonly escalationTargets = new Map<string, { uri: vscode.Uri; range: vscode.Range }>();
   readonly session: ChatSession;
@@ -165,7 +164,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       }
     }
     const relative = vscode.workspace.asRelativePath(document.uri, false);
-    if (this.isExcluded(relative)) {
+    if (excludedFiles()(relative)) {
       this.post({ kind: 'event', event: 'notice', data: { text: vscode.l10n.t('{0} looks like a secret file and was not attached.', relative), severity: 'warning' } });
       return;
     }
@@ -190,9 +189,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async fileSuggestions(query: string): Promise<string[]> {
     const pattern = `**/*${query.replace(/[[\]{}*?]/g, '')}*`;
     const files = await vscode.workspace.findFiles(pattern, '{**/node_modules/**,**/.git/**}', 200);
+    const isExcluded = excludedFiles();
     return files
       .map((uri) => vscode.workspace.asRelativePath(uri, false))
-      .filter((path) => !this.isExcluded(path))
+      .filter((path) => !isExcluded(path))
       .sort((a, b) => a.length - b.length || a.localeCompare(b))
       .slice(0, MAX_FILE_SUGGESTIONS);
   }

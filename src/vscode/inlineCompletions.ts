@@ -18,7 +18,6 @@ const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', '
 
 export class PennyInlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private readonly engine: CompletionEngine;
-  private readonly isExcluded = excludedFiles;
   private readonly disposables: vscode.Disposable[] = [];
   private pausedByBudget = false;
   private lastBudgetCheck = 0;
@@ -76,10 +75,11 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
   }
 
   private otherOpenDocuments(current: vscode.TextDocument): OpenDocument[] {
+    const isExcluded = excludedFiles();
     return vscode.workspace.textDocuments
       .filter((d) => d !== current && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote'))
       .map((d) => ({ path: vscode.workspace.asRelativePath(d.uri, false), document: d }))
-      .filter(({ path }) => !this.isExcluded()(path))
+      .filter(({ path }) => !isExcluded(path))
       .map(({ path, document }) => ({ path, text: document.getText() }));
   }
 
@@ -91,7 +91,7 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
       if (Date.now() - this.lastBudgetCheck > BUDGET_RECHECK_MS) this.resumeIfAllowed();
       return false;
     }
-    return !this.isExcluded()(vscode.workspace.asRelativePath(document.uri, false));
+    return !excludedFiles()(vscode.workspace.asRelativePath(document.uri, false));
   }
 
   /** Budgets pause completions quietly; a new day, a raised budget or a setting change resumes them. */
