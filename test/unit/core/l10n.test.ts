@@ -14,6 +14,7 @@ import { costReportBody } from '../../../src/core/costReportHtml';
 import { classifyError } from '../../../src/core/errors';
 import { meterView } from '../../../src/core/meterView';
 import { titleOf } from '../../../src/core/chat/conversationStore';
+import { englishWords } from '../../support/pseudoLocale';
 
 const root = path.resolve(__dirname, '../../../..');
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
@@ -24,13 +25,6 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) return sourceFiles(file);
     return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [file] : [];
   });
-}
-
-/** The words of `text` still in English: runs of 2+ ASCII letters (units such as "ms" too) once the arguments are removed. */
-function untranslatedWords(text: string, args: string[]): string[] {
-  let rest = text.replace(/<[^>]*>/g, ' ');
-  for (const arg of args) rest = rest.split(arg).join(' ');
-  return rest.match(/[A-Za-z]{2,}/g) ?? [];
 }
 
 describe('localization', () => {
@@ -98,7 +92,7 @@ describe('localization', () => {
       const args = [host, 'gpt-4o-mini', 'penny.chatModel', 'penny.baseUrl', 'https://platform.openai.com/account/billing', 'Penny: Set API Key', 'insufficient_quota'];
       for (const failure of failures) {
         const { message } = classifyError(failure, ctx);
-        assert.deepEqual(untranslatedWords(message, args), [], `${JSON.stringify(failure)} -> ${message}`);
+        assert.deepEqual(englishWords(message, args), [], `${JSON.stringify(failure)} -> ${message}`);
       }
     });
 
@@ -124,14 +118,15 @@ describe('localization', () => {
       const view = meterView(meter.state());
       const args = ['gpt-4o-mini', 'debug-pause', 'loading~spin', 'pulse'];
       for (const text of [view.text, view.accessibleLabel, view.tooltip, budget.message ?? '']) {
-        assert.deepEqual(untranslatedWords(text, args), [], text);
+        assert.deepEqual(englishWords(text, args), [], text);
       }
       assert.notEqual(formatUsd(null), 'price unknown');
 
       const totals: Totals = { usd: 0.5, requests: 3, unpriced: 1, estimatedUsd: 0.1 };
       const report: CostReport = { today: totals, month: totals, byDay: [{ day: '2026-11-25', totals }], byModel: { 'gpt-4o': totals }, byFeature: { chat: totals } };
       const html = costReportBody(report);
-      assert.deepEqual(untranslatedWords(html, ['gpt-4o', 'penny.prices', 'o200k', 'class', 'summary', 'strong', 'note', 'num', 'empty', 'chart', 'axis', 'span']), [], html);
+      const markupRemoved = html.replace(/<[^>]*>/g, ' ');
+      assert.deepEqual(englishWords(markupRemoved, ['gpt-4o', 'penny.prices', 'o200k', 'class', 'summary', 'strong', 'note', 'num', 'empty', 'chart', 'axis', 'span']), [], html);
       assert.notEqual(titleOf([]), 'New chat');
     });
   });
