@@ -348,7 +348,9 @@ export class ChatSession {
     const text =
       estimate === undefined
         ? l10n.t('Not quite right? Ask {0}.', strong)
-        : l10n.t('Not quite right? Ask {0} (about {1}).', strong, formatUsd(estimate));
+        : estimate === null
+          ? l10n.t('Not quite right? Ask {0} (price unknown).', strong)
+          : l10n.t('Not quite right? Ask {0} (about {1}).', strong, formatUsd(estimate));
     this.suggestion = { messageId: answer.id, text };
     return true;
   }

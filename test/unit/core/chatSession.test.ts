@@ -132,6 +132,13 @@ describe('chat session', () => {
     assert.equal(chat.snapshot().suggestion, undefined, 'once per conversation');
   });
 
+  it('says when the strong model has no known price instead of "about price unknown"', async () => {
+    const chat = session({ escalationModel: () => 'o9-unpriced' });
+    await chat.send('Sort this', 'gpt-4o-mini');
+    await chat.send("That's wrong", 'gpt-4o-mini');
+    assert.equal(chat.snapshot().suggestion?.text, 'Not quite right? Ask o9-unpriced (price unknown).');
+  });
+
   it('suggests escalating when the user says the answer is wrong, unless turned off', async () => {
     const chat = session();
     await chat.send('Sort this', 'gpt-4o-mini');
