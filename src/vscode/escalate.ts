@@ -76,7 +76,7 @@ export class Escalations {
       );
       return;
     }
-    const threshold = vscode.workspace.getConfiguration('penny').get<number>('escalation.confirmAbove', 0.01);
+    const threshold = settings.escalationConfirmAboveUsd;
     if (estimate.maxUsd === null || estimate.maxUsd > threshold) {
       this.events.push({ stage: 'confirming', estimate, origin: target.origin });
       if (!(await confirm(estimate, threshold))) {

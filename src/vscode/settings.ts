@@ -15,32 +15,41 @@ export interface PennySettings {
   debounceMs: number;
   prices: Record<string, ModelPrice>;
   budget: BudgetSettings;
+  /** Ask before an escalation whose maximum cost is above this many USD. */
+  escalationConfirmAboveUsd: number;
+  /** Offer the escalation model after repeated regenerations or "that's wrong". */
+  suggestEscalation: boolean;
 }
 
 export function readSettings(): PennySettings {
   const config = vscode.workspace.getConfiguration('penny');
   return {
-    baseUrl: machineValue(config, 'baseUrl', DEFAULT_BASE_URL),
+    baseUrl: userValue(config, 'baseUrl', DEFAULT_BASE_URL),
     chatModel: config.get<string>('chatModel', 'gpt-4o-mini'),
     completionModel: config.get<string>('completionModel', 'gpt-4o-mini'),
     escalationModel: config.get<string>('escalationModel', 'gpt-4o'),
     inlineCompletionsEnabled: config.get<boolean>('inlineCompletions.enabled', true),
     debounceMs: config.get<number>('inlineCompletions.debounceMs', 275),
-    prices: machineValue(config, 'prices', {}),
+    prices: userValue(config, 'prices', {}),
     budget: {
-      daily: machineValue<number | null>(config, 'budget.daily', null),
-      monthly: machineValue<number | null>(config, 'budget.monthly', null),
-      enforce: machineValue(config, 'budget.enforce', false),
+      daily: userValue<number | null>(config, 'budget.daily', null),
+      monthly: userValue<number | null>(config, 'budget.monthly', null),
+      enforce: userValue(config, 'budget.enforce', false),
     },
+    escalationConfirmAboveUsd: userValue(config, 'escalation.confirmAbove', 0.01),
+    suggestEscalation: config.get<boolean>('escalation.suggest', true),
   };
 }
 
 /**
- * Reads a machine-scoped setting from user (global) settings only. VS Code already ignores
- * machine-scoped keys in workspace settings; reading the global value makes that explicit, so a
- * cloned repository can never choose where the key is sent.
+ * Reads a setting that decides where the key and data go, or what Penny may spend, from User
+ * settings only. These are `"scope": "application"` in package.json: VS Code reads them from the
+ * (local) User settings in desktop and remote windows alike, and ignores them in workspace and
+ * folder settings. (`"machine"` would ignore the User settings in a remote window: code-server,
+ * SSH, WSL, containers, Codespaces.) Reading the global value makes the rule explicit, so a cloned
+ * repository can never choose where the key is sent.
  */
-function machineValue<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+function userValue<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
   const inspected = config.inspect<T>(key);
   return (inspected?.globalValue ?? inspected?.defaultValue ?? fallback) as T;
 }

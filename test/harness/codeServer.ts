@@ -235,8 +235,13 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
 export interface CodeServerOptions {
   /** Folder to open (used by `workbenchUrl`); code-server itself is started without one. */
   workspace?: string;
-  /** User settings merged over QUIET_SETTINGS; written to the user and the machine (remote) settings. */
+  /** User settings merged over QUIET_SETTINGS, written where a user puts them: `User/settings.json`. */
   settings?: Record<string, unknown>;
+  /**
+   * Remote (Machine) settings, `Machine/settings.json`: only for tests about them. code-server is a
+   * remote window, so this is where Remote-SSH, WSL or Codespaces keep a remote's own settings.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host (e.g. OPENAI_API_KEY). */
   env?: Record<string, string | undefined>;
   /** A .vsix to install into the fresh extensions dir before starting. */
@@ -299,7 +304,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     for (const dir of [userDataDir, extensionsDir, ...['config', 'data', 'cache', 'state', 'runtime'].map((d) => path.join(tempDir, 'xdg', d))]) {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
-    writeSettings(userDataDir, { ...QUIET_SETTINGS, ...options.settings });
+    writeSettings(userDataDir, 'User', { ...QUIET_SETTINGS, ...options.settings });
+    if (options.machineSettings) writeSettings(userDataDir, 'Machine', options.machineSettings);
     if (options.locale) registerLanguagePack(userDataDir, options.locale);
 
     if (options.installVsix) installVsix(executable, options.installVsix, userDataDir, extensionsDir, env, logFile);
@@ -453,15 +459,10 @@ function codeServerEnv(tempDir: string, extra: Record<string, string | undefined
   return env;
 }
 
-/**
- * User settings, and the same in the machine (remote) settings: code-server is a remote window, where
- * machine-scoped settings such as `penny.baseUrl` are read from the remote settings only.
- */
-function writeSettings(userDataDir: string, settings: Record<string, unknown>): void {
-  for (const dir of ['User', 'Machine']) {
-    fs.mkdirSync(path.join(userDataDir, dir), { recursive: true });
-    fs.writeFileSync(path.join(userDataDir, dir, 'settings.json'), JSON.stringify(settings, null, 2));
-  }
+/** Writes the User (local) or Machine (remote) settings file. Nothing is mirrored from one to the other. */
+function writeSettings(userDataDir: string, kind: 'User' | 'Machine', settings: Record<string, unknown>): void {
+  fs.mkdirSync(path.join(userDataDir, kind), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, kind, 'settings.json'), JSON.stringify(settings, null, 2));
 }
 
 /**

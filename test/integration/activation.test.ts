@@ -14,6 +14,9 @@ const DEFAULTS: Record<string, unknown> = {
   'penny.escalationModel': 'gpt-4o',
 };
 
+/** The settings that choose where the key and data go, or what Penny may spend. */
+const USER_ONLY_SETTINGS = ['penny.baseUrl', 'penny.prices', 'penny.budget.daily', 'penny.budget.monthly', 'penny.budget.enforce', 'penny.escalation.confirmAbove'];
+
 interface ConfigurationContribution {
   properties?: Record<string, { scope?: string; default?: unknown }>;
 }
@@ -49,12 +52,16 @@ describe('Penny activation', () => {
     assert.equal(typeof configuration.inspect('penny.inlineCompletions.debounceMs')?.defaultValue, 'number', 'default of penny.inlineCompletions.debounceMs');
   });
 
-  it('scopes penny.baseUrl to the machine, so a workspace cannot redirect the key', () => {
+  it('reads where requests go and what they may cost from User settings only, in every kind of window', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
     const properties = contributedProperties(extension);
-    assert.ok(properties['penny.baseUrl'], 'penny.baseUrl is contributed');
-    assert.equal(properties['penny.baseUrl'].scope, 'machine');
+    // "application": User settings only, local and remote windows alike; never a workspace or folder.
+    // ("machine" would ignore the User settings in a remote window.)
+    for (const key of USER_ONLY_SETTINGS) {
+      assert.ok(properties[key], `${key} is contributed`);
+      assert.equal(properties[key].scope, 'application', `scope of ${key}`);
+    }
   });
 
   it('reports its activation time (the tokenizer and the ledger load after activation)', async () => {

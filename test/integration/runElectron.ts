@@ -17,7 +17,7 @@ export async function runIntegrationInElectron(): Promise<number> {
   const workspace = copyToTemp(path.join(root, 'test', 'fixtures', 'workspace'));
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'penny-electron-user-'));
   try {
-    // Desktop VS Code is not a remote window: machine-scoped settings are read from the user settings.
+    // User settings, where a user puts them (penny.baseUrl is application-scoped: read from there in every window).
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, 'penny.baseUrl': mock.url }, null, 2));
     return await runTests({

@@ -71,6 +71,8 @@ export interface StartOptions {
   locale?: string;
   /** Runs after the .vsix is installed, before code-server starts (see CodeServerOptions.afterInstall). */
   afterInstall?: (extensionsDir: string) => void;
+  /** The workspace's own `.vscode/settings.json` (what a cloned repository brings). */
+  workspaceSettings?: Record<string, unknown>;
 }
 
 /**
@@ -89,6 +91,10 @@ export async function startPennyUi(options: StartOptions): Promise<PennyUi> {
   let browser: BrowserSession | undefined;
   try {
     workspace = copyToTemp(path.join(repoRoot(), 'test', 'fixtures', 'workspace'));
+    if (options.workspaceSettings) {
+      fs.mkdirSync(path.join(workspace.dir, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(workspace.dir, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
+    }
     const startedAt = Date.now();
     server = await startCodeServer({
       workspace: workspace.dir,
