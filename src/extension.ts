@@ -2,6 +2,7 @@
 // disposable to VS Code. Logic lives in src/core (no vscode) and the adapters in src/vscode.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
+import { runInBackground } from './core/background';
 import { Ledger, type LedgerRecord } from './core/cost/ledger';
 import { warmUpTokenizer } from './core/cost/tokenCount';
 import { CostMeter, type MeterState } from './core/costMeter';
@@ -55,11 +56,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     onLedgerError: (m) => log.error(m),
   });
   const chatDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations').fsPath;
-  const proposals = new Proposals();
+  const proposals = new Proposals(log);
   const chat = new ChatViewProvider(context.extensionUri, chatDir, metered, clients, proposals, log);
   const escalations = new Escalations(chat, clients);
   const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
-  const report = new CostReportPanel(context.extensionUri, ledger);
+  const report = new CostReportPanel(context.extensionUri, ledger, log);
 
   context.subscriptions.push(
     log,
@@ -70,7 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     report,
     createCostStatusBar(meter),
     createCompletionToggle(),
-    watchBudgets(meter, metered),
+    watchBudgets(meter, metered, log),
     proposals,
     onSettingsChanged(() => completions.settingsChanged()),
     keys.onDidChange(() => completions.settingsChanged()),
@@ -86,15 +87,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     }),
   );
 
-  void showWalkthroughOnFirstRun(context);
+  runInBackground(showWalkthroughOnFirstRun(context), 'showing the walkthrough', (m) => log.warn(m));
   // The tokenizer (~0.4 s to load) is needed to price the first request: load it once VS Code has settled.
   const warmUp = setTimeout(() => warmUpTokenizer(), TOKENIZER_WARM_UP_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
 
   // Today's totals come from the ledger without holding up activation.
-  void Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)])
-    .then(([today, byFeature, recent]) => meter.setTotals(today, byFeature, recent))
-    .catch((error: Error) => log.error(`reading the ledger: ${error.message}`));
+  runInBackground(
+    Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)]).then(([today, byFeature, recent]) => meter.setTotals(today, byFeature, recent)),
+    'reading the ledger',
+    (m) => log.error(m),
+  );
 
   const activationMs = performance.now() - started;
   log.info(`Penny activated in ${activationMs.toFixed(1)} ms`);

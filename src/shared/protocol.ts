@@ -89,6 +89,7 @@ export interface WebviewRequests {
   newChat: [void, void];
   /** `messageId`: the answer the code block is in (an escalated answer applies to the code it was asked about). */
   codeAction: [{ action: CodeActionId; code: string; language?: string; messageId?: string }, void];
+  /** `messageId`: the answer the error is under; Retry and Allow Once send its request again, in its place. */
   errorAction: [{ action: ErrorActionId; messageId: string }, void];
   selectModel: [{ model: string }, void];
   /** Answers the last question again with the same model. */

@@ -1,6 +1,8 @@
 // Applying model code to a document through a diff the user accepts or rejects: the document
 // changes only on Accept (`penny.acceptProposal`, in the diff's title bar and the notification).
 import * as vscode from 'vscode';
+import { runInBackground } from '../core/background';
+import type { Logger } from './logger';
 
 const SCHEME = 'penny-proposal';
 const CONTEXT_KEY = 'penny.proposalOpen';
@@ -19,7 +21,7 @@ export class Proposals implements vscode.Disposable {
   private pending?: Pending;
   private readonly disposables: vscode.Disposable[];
 
-  constructor() {
+  constructor(private readonly log: Logger) {
     this.disposables = [
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '' }),
       vscode.commands.registerCommand('penny.acceptProposal', () => this.settle(true)),
@@ -48,10 +50,9 @@ export class Proposals implements vscode.Disposable {
     await vscode.commands.executeCommand('vscode.diff', document.uri, proposalUri, vscode.l10n.t("{0} ↔ Penny's proposal", name), { preview: true });
     const accept = vscode.l10n.t('Accept');
     const reject = vscode.l10n.t('Reject');
-    void vscode.window.showInformationMessage(vscode.l10n.t("Apply Penny's change to {0}?", name), accept, reject).then((choice) => {
-      if (choice === accept) void this.settle(true);
-      else if (choice === reject) void this.settle(false);
-    });
+    // Dismissing the notification leaves the diff open: its title bar still accepts or rejects.
+    const answered = vscode.window.showInformationMessage(vscode.l10n.t("Apply Penny's change to {0}?", name), accept, reject).then((choice) => (choice ? this.settle(choice === accept) : undefined));
+    runInBackground(answered, 'settling the proposal', (m) => this.log.error(m));
     return result;
   }
 
@@ -74,7 +75,7 @@ export class Proposals implements vscode.Disposable {
   }
 
   dispose(): void {
-    void this.settle(false);
+    runInBackground(this.settle(false), 'closing the proposal', (m) => this.log.warn(m));
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

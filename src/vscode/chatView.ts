@@ -2,6 +2,7 @@
 // answers its typed requests, and forwards the session's events to it.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { runInBackground } from '../core/background';
 import { ChatSession, type Attachment } from '../core/chat/chatSession';
 import { ConversationStore } from '../core/chat/conversationStore';
 import { contextWindow } from '../core/cost/pricing';
@@ -14,7 +15,7 @@ import { isRequestEnvelope, type CodeActionId, type ErrorActionId, type RequestE
 import type { Proposals } from './applyDiff';
 import type { ClientProvider } from './clientProvider';
 import type { Logger } from './logger';
-import { excludedFiles, readSettings } from './settings';
+import { excludedFiles, onSettingsChanged, readSettings } from './settings';
 
 export const CHAT_VIEW_ID = 'penny.chat';
 const MAX_FILE_SUGGESTIONS = 30;
@@ -41,12 +42,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       defaultModel: () => readSettings().chatModel,
       escalationModel: () => readSettings().escalationModel,
       priceBook: () => clients.priceBook(),
-      suggestEscalation: () => vscode.workspace.getConfiguration('penny').get<boolean>('escalation.suggest', true),
+      suggestEscalation: () => readSettings().suggestEscalation,
       store: new ConversationStore(storageDir, { onWarning: (m) => log.warn(m) }),
       onError: (m) => log.error(m),
     });
-    void this.session.restore().catch((error: Error) => log.warn(`restoring the chat: ${error.message}`));
-    this.disposables.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
+    runInBackground(this.session.restore(), 'restoring the chat', (m) => log.warn(m));
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this),
+      // The models and the prices of the "Ask …" buttons follow the settings.
+      onSettingsChanged(() => this.session.settingsChanged()),
+    );
   }
 
   get visible(): boolean {
@@ -97,7 +102,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async dispatch(request: RequestEnvelope): Promise<unknown> {
     // Long-running requests reply at once; their answers arrive as events.
-    const inBackground = (work: Promise<unknown>) => void work.catch((error: Error) => this.log.error(`chat: ${error.message}`));
+    const inBackground = (work: Promise<unknown>) => runInBackground(work, 'chat', (m) => this.log.error(m));
     switch (request.method) {
       case 'ready':
         return this.session.snapshot();
@@ -138,7 +143,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'codeAction':
         return this.codeAction(request.params.action, request.params.code, request.params.language, request.params.messageId);
       case 'errorAction':
-        return this.errorAction(request.params.action);
+        return this.errorAction(request.params.action, request.params.messageId);
     }
   }
 
@@ -223,7 +228,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
   }
 
-  private async errorAction(action: ErrorActionId): Promise<void> {
+  /** Carries out a button under the error of answer `messageId`. */
+  private async errorAction(action: ErrorActionId, messageId: string): Promise<void> {
     switch (action) {
       case 'setApiKey':
         await vscode.commands.executeCommand('penny.setApiKey');
@@ -235,11 +241,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await vscode.commands.executeCommand('workbench.action.openSettings', 'penny.budget');
         return;
       case 'retry':
-        void this.session.regenerate();
+      case 'allowOnce': {
+        // Throws at once (unknown answer, one still streaming); the new answer arrives as events.
+        const retried = this.session.retry(messageId, { allowOverBudget: action === 'allowOnce' });
+        const target = this.escalationTargets.get(messageId);
+        runInBackground(
+          retried.then((answer) => target && this.escalationTargets.set(answer.id, target)),
+          'retrying an answer',
+          (m) => this.log.error(m),
+        );
         return;
-      case 'allowOnce':
-        void this.session.regenerate({ allowOverBudget: true });
-        return;
+      }
     }
   }
 

@@ -1,8 +1,10 @@
 // `penny.showCostReport`: a panel with spend by day, model and feature, and CSV export.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { runInBackground } from '../core/background';
 import type { Ledger } from '../core/cost/ledger';
 import { costReportBody } from '../core/costReportHtml';
+import type { Logger } from './logger';
 
 export class CostReportPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
@@ -10,6 +12,7 @@ export class CostReportPanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly ledger: Ledger,
+    private readonly log: Logger,
   ) {}
 
   async show(): Promise<void> {
@@ -20,8 +23,9 @@ export class CostReportPanel implements vscode.Disposable {
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
       this.panel.webview.onDidReceiveMessage((message: { type?: string }) => {
-        if (message?.type === 'exportCsv') void this.exportCsv();
-        if (message?.type === 'refresh') void this.render();
+        const onError = (m: string) => this.log.error(m);
+        if (message?.type === 'exportCsv') runInBackground(this.exportCsv(), 'exporting the costs', onError);
+        if (message?.type === 'refresh') runInBackground(this.render(), 'refreshing the cost report', onError);
       });
     }
     this.panel.reveal();

@@ -1,6 +1,8 @@
 // Ghost text from Penny's completion engine, for real documents only (files and untitled),
 // never for output panes, the SCM input or other non-editor text.
 import * as vscode from 'vscode';
+import { runInBackground } from '../core/background';
+import { CompletionBudgetPause } from '../core/budgetWatch';
 import { meteredCompletionBackend } from '../core/completion/backend';
 import { CompletionEngine } from '../core/completion/engine';
 import type { PennyError } from '../core/errors';
@@ -13,22 +15,21 @@ import { excludedFiles, readSettings } from './settings';
 const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
 const MAX_PROMPT_TOKENS = 1500;
 const CACHE_SIZE = 100;
-const BUDGET_RECHECK_MS = 60_000;
 const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', 'quota']);
 
 export class PennyInlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private readonly engine: CompletionEngine;
   private readonly disposables: vscode.Disposable[] = [];
-  private pausedByBudget = false;
-  private lastBudgetCheck = 0;
+  private readonly budgetPause: CompletionBudgetPause;
   /** Problems the user must fix are told once per session, not on every keystroke. */
   private readonly told = new Set<string>();
 
   constructor(
-    private readonly metered: MeteredClient,
+    metered: MeteredClient,
     private readonly log: Logger,
-    private readonly onBudgetPause: (reason: string | undefined) => void,
+    onBudgetPause: (reason: string | undefined) => void,
   ) {
+    this.budgetPause = new CompletionBudgetPause(metered, { onChange: onBudgetPause, onError: (m) => log.warn(m) });
     const backend = meteredCompletionBackend(metered, () => readSettings().completionModel, (error) => this.failed(error));
     this.engine = new CompletionEngine(backend, {
       debounceMs: readSettings().debounceMs,
@@ -42,7 +43,7 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
   settingsChanged(): void {
     this.engine.configure({ debounceMs: readSettings().debounceMs });
     this.told.clear();
-    this.resumeIfAllowed();
+    this.budgetPause.resumeIfAllowed();
   }
 
   async provideInlineCompletionItems(
@@ -87,33 +88,17 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     if (!readSettings().inlineCompletionsEnabled) return false;
     if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;
     if (!vscode.workspace.isTrusted) return false;
-    if (this.pausedByBudget) {
-      if (Date.now() - this.lastBudgetCheck > BUDGET_RECHECK_MS) this.resumeIfAllowed();
-      return false;
-    }
+    if (this.budgetPause.holdsCompletions()) return false;
     return !excludedFiles()(vscode.workspace.asRelativePath(document.uri, false));
-  }
-
-  /** Budgets pause completions quietly; a new day, a raised budget or a setting change resumes them. */
-  resumeIfAllowed(): void {
-    if (!this.pausedByBudget) return;
-    this.lastBudgetCheck = Date.now();
-    void this.metered.budgetStatus().then((status) => {
-      if (status.blocked) return;
-      this.pausedByBudget = false;
-      this.onBudgetPause(undefined);
-    });
   }
 
   private failed(error: PennyError): void {
     if (error.kind === 'budget') {
-      this.pausedByBudget = true;
-      this.lastBudgetCheck = Date.now();
-      this.onBudgetPause(vscode.l10n.t('Completions paused: {0}', error.message));
+      this.budgetPause.pause(vscode.l10n.t('Completions paused: {0}', error.message));
       return;
     }
     this.log.warn(`completion failed: ${error.message}`);
-    if (NEEDS_THE_USER.has(error.kind)) void this.tellOnce(error.kind, error.message, error.actions);
+    if (NEEDS_THE_USER.has(error.kind)) runInBackground(this.tellOnce(error.kind, error.message, error.actions), 'telling about a completion problem', (m) => this.log.warn(m));
   }
 
   private async tellOnce(kind: string, message: string, actions: readonly string[]): Promise<void> {

@@ -1,16 +1,15 @@
 // The chat: the open conversation, sending questions (with attached context) through the metered
-// client, streaming answers out as protocol events, stop / regenerate / edit / re-ask with the
-// strong model, and saving every change. Pure: the webview adapter carries the events.
+// client, streaming answers out as protocol events, stop / regenerate / retry / edit / re-ask with
+// the strong model, and saving every change. Pure: the webview adapter carries the events.
 import * as l10n from '@vscode/l10n';
 import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, ExtensionEvents, MessageCost } from '../../shared/protocol';
-import type { Feature } from '../cost/ledger';
 import { formatUsd } from '../cost/format';
 import { costOf, type PriceBook } from '../cost/pricing';
 import { countChatTokens } from '../cost/tokenCount';
 import type { MeteredClient, MeteredResult } from '../meteredClient';
 import type { ChatMessageParam } from '../openaiClient';
 import { redactSecretsInText } from '../secrets';
-import { titleOf, totalUsd, type ConversationStore, type StoredConversation } from './conversationStore';
+import { titleOf, totalUsd, type AnswerRequest, type ConversationStore, type StoredConversation } from './conversationStore';
 
 export const CHAT_SYSTEM_PROMPT =
   'You are Penny, a concise and precise programming assistant inside VS Code. Answer in GitHub-flavoured markdown. ' +
@@ -39,14 +38,13 @@ export interface ChatSessionDeps {
   now?: () => Date;
 }
 
-export interface SendOptions {
-  feature?: Feature;
+interface AnswerOptions {
+  /** One request past an enforced budget: this one only. */
   allowOverBudget?: boolean;
-  /** The request's messages when they are not simply the conversation (an escalation's prompt). */
-  requestMessages?: ChatMessageParam[];
-  modelSetting?: string;
   alternativeOf?: string;
   escalated?: boolean;
+  /** The answer this one takes the place of (a retry). */
+  replaces?: ChatMessage;
 }
 
 const SAYS_WRONG = /\b(wrong|incorrect|doesn'?t work|does not work|not right|still (?:fails|broken|wrong)|that'?s not it)\b/i;
@@ -58,9 +56,11 @@ export class ChatSession {
   private pending: Attachment[] = [];
   private running?: AbortController;
   private regenerations = 0;
-  private suggestion?: ChatSuggestion;
+  /** The answer under which the strong model is offered. */
+  private offeredUnder?: string;
   private suggestedIn = new Set<string>();
-  private readonly estimates = new Map<string, number | null>();
+  /** By answer id: the prompt tokens of re-asking it (counting is slow; prices are applied per snapshot). */
+  private readonly reaskPromptTokens = new Map<string, number>();
   private lastSave: Promise<void> = Promise.resolve();
   private readonly newId: () => string;
   private readonly now: () => Date;
@@ -86,6 +86,7 @@ export class ChatSession {
   }
 
   snapshot(): ChatSnapshot {
+    const escalationEstimates = this.escalationEstimates();
     return {
       conversationId: this.conversation.id,
       messages: this.conversation.messages.map((m) => ({ ...m })),
@@ -95,9 +96,14 @@ export class ChatSession {
       totalUsd: totalUsd(this.conversation.messages),
       attachments: this.pending.map(({ id, kind, label, tokens }) => ({ id, kind, label, tokens })),
       escalationModel: this.deps.escalationModel(),
-      escalationEstimates: this.escalationEstimates(),
-      suggestion: this.suggestion,
+      escalationEstimates,
+      suggestion: this.suggestion(escalationEstimates),
     };
+  }
+
+  /** The models or prices changed: the view gets the figures in force now. */
+  settingsChanged(): void {
+    this.deps.emit('snapshot', this.snapshot());
   }
 
   /** Resolves once every change so far is on disk. */
@@ -114,7 +120,7 @@ export class ChatSession {
     this.stop();
     this.conversation = this.emptyConversation();
     this.pending = [];
-    this.suggestion = undefined;
+    this.offeredUnder = undefined;
     this.regenerations = 0;
     this.publish();
   }
@@ -124,7 +130,7 @@ export class ChatSession {
     const loaded = await this.deps.store?.load(id);
     if (!loaded) throw new Error(l10n.t('That conversation could not be read.'));
     this.conversation = loaded;
-    this.suggestion = undefined;
+    this.offeredUnder = undefined;
     this.regenerations = 0;
     this.publish();
   }
@@ -177,18 +183,18 @@ export class ChatSession {
     this.conversation.messages.push(message);
     this.regenerations = 0;
     if (lastAnswer && SAYS_WRONG.test(text)) this.offerEscalation(lastAnswer);
-    return this.answer(model, {});
+    return this.answer({ model, feature: 'chat' });
   }
 
   /** Shows an escalation from the editor as a question in this conversation, answered by the escalation model. */
   async sendEscalation(userText: string, requestMessages: ChatMessageParam[], model: string): Promise<ChatMessage> {
     this.assertIdle();
     this.conversation.messages.push({ id: this.newId(), role: 'user', text: userText, status: 'done' });
-    return this.answer(model, { feature: 'escalation', requestMessages, modelSetting: 'penny.escalationModel', escalated: true });
+    return this.answer({ model, feature: 'escalation', messages: requestMessages }, { escalated: true });
   }
 
-  /** Answers the last question again with the same model (after an error, or to get another answer). */
-  async regenerate(options: Pick<SendOptions, 'allowOverBudget'> = {}): Promise<ChatMessage | undefined> {
+  /** Answers the last question again with the same model, for another answer. */
+  async regenerate(): Promise<ChatMessage | undefined> {
     if (this.busy) return undefined;
     const last = this.lastAnswer();
     if (last?.alternativeOf) {
@@ -200,7 +206,7 @@ export class ChatSession {
     if (!this.conversation.messages.length) return undefined;
     const model = last?.escalated ? this.deps.escalationModel() : this.conversation.model || this.deps.defaultModel();
     this.regenerations++;
-    const answer = await this.answer(model, { ...options, escalated: last?.escalated });
+    const answer = await this.answer({ model, feature: 'chat' }, { escalated: last?.escalated });
     if (this.regenerations >= REGENERATIONS_BEFORE_SUGGESTION && this.offerEscalation(answer)) this.publish();
     return answer;
   }
@@ -212,7 +218,22 @@ export class ChatSession {
     const question = this.conversation.messages.at(-1);
     if (!question || question.role !== 'user') return undefined;
     question.text = text;
-    return this.answer(this.conversation.model || this.deps.defaultModel(), {});
+    return this.answer({ model: this.conversation.model || this.deps.defaultModel(), feature: 'chat' });
+  }
+
+  /**
+   * Sends the request behind answer `messageId` (one that failed) again, and puts the new answer in
+   * its place: a re-ask asks the strong model the same question again; any other answer is asked
+   * with the history up to its question and the model it was asked with. Throws at once, having
+   * sent nothing, for an unknown answer or while one is streaming.
+   */
+  retry(messageId: string, options: Pick<AnswerOptions, 'allowOverBudget'> = {}): Promise<ChatMessage> {
+    this.assertIdle();
+    const failed = this.conversation.messages.find((m) => m.id === messageId);
+    if (failed?.role !== 'assistant') throw new Error(l10n.t('That answer is no longer in this conversation.'));
+    // Conversations saved before retries existed do not say how their answers were asked.
+    const request: AnswerRequest = this.conversation.requests?.[failed.id] ?? { model: failed.model ?? this.deps.defaultModel(), feature: failed.escalated ? 'escalation' : 'chat' };
+    return this.answer(request, { allowOverBudget: options.allowOverBudget, alternativeOf: failed.alternativeOf, escalated: failed.escalated, replaces: failed });
   }
 
   /** Re-asks the question behind `messageId` with the escalation model; both answers stay visible. */
@@ -220,19 +241,13 @@ export class ChatSession {
     this.assertIdle();
     const index = this.conversation.messages.findIndex((m) => m.id === messageId);
     if (index < 0) return undefined;
-    this.suggestion = undefined;
-    const history = this.requestMessages(this.conversation.messages.slice(0, index));
-    return this.answer(this.deps.escalationModel(), {
-      feature: 'escalation',
-      requestMessages: history,
-      modelSetting: 'penny.escalationModel',
-      alternativeOf: messageId,
-      escalated: true,
-    });
+    this.offeredUnder = undefined;
+    return this.answer({ model: this.deps.escalationModel(), feature: 'escalation' }, { alternativeOf: messageId, escalated: true });
   }
 
-  private async answer(model: string, options: SendOptions): Promise<ChatMessage> {
-    const history = options.requestMessages ?? this.requestMessages(this.conversation.messages);
+  /** Asks `request` and streams the answer into the conversation; the history is what precedes the answer's place. */
+  private async answer(request: AnswerRequest, options: AnswerOptions = {}): Promise<ChatMessage> {
+    const { model, feature } = request;
     const answer: ChatMessage = {
       id: this.newId(),
       role: 'assistant',
@@ -242,16 +257,18 @@ export class ChatSession {
       escalated: options.escalated || undefined,
       alternativeOf: options.alternativeOf,
     };
-    this.insertAnswer(answer);
+    this.insertAnswer(answer, options.replaces);
+    (this.conversation.requests ??= {})[answer.id] = request;
+    const history = request.messages ?? this.requestMessages(this.messagesBefore(answer));
     this.running = new AbortController();
     this.publish();
     let result: MeteredResult;
     try {
       result = await this.runMetered(
-        options.feature ?? 'chat',
+        feature,
         {
           model,
-          modelSetting: options.modelSetting ?? 'penny.chatModel',
+          modelSetting: feature === 'escalation' ? 'penny.escalationModel' : 'penny.chatModel',
           messages: history,
           signal: this.running.signal,
           onDelta: (delta) => {
@@ -276,6 +293,8 @@ export class ChatSession {
     if (result.error) answer.error = { message: result.error.message, actions: result.error.actions };
     // A complete-looking answer that was cut by max_tokens says so.
     if (result.outcome === 'length') answer.error = { message: l10n.t('The answer reached the output token limit and is incomplete.'), actions: ['retry'] };
+    // The answers after this one would now be re-asked with another history.
+    if (this.conversation.messages.at(-1) !== answer) this.reaskPromptTokens.clear();
     this.deps.emit('messageFinished', { ...answer });
     this.publish();
     return answer;
@@ -308,27 +327,41 @@ export class ChatSession {
     return `${blocks.join('\n\n')}\n\n${question.text}`;
   }
 
-  /** What re-asking each everyday-model answer with the strong model would cost, about. */
+  /** What precedes `answer`'s question: for a re-ask, what precedes the answer it re-asks. */
+  private messagesBefore(answer: ChatMessage): ChatMessage[] {
+    const messages = this.conversation.messages;
+    return messages.slice(0, messages.findIndex((m) => m.id === (answer.alternativeOf ?? answer.id)));
+  }
+
+  /** What re-asking each everyday-model answer with the strong model would cost, about, at the strong model's price now. */
   private escalationEstimates(): Record<string, number | null> {
-    const strong = this.deps.escalationModel();
-    const price = this.deps.priceBook().lookup(strong);
+    const price = this.deps.priceBook().lookup(this.deps.escalationModel());
     const out: Record<string, number | null> = {};
     this.conversation.messages.forEach((message, index) => {
       if (message.role !== 'assistant' || message.escalated || message.status === 'streaming') return;
       if (this.conversation.messages.some((m) => m.alternativeOf === message.id)) return;
-      if (!this.estimates.has(message.id)) {
-        const promptTokens = countChatTokens(this.requestMessages(this.conversation.messages.slice(0, index)));
-        const completionTokens = Math.max(message.cost?.completionTokens ?? 0, 200);
-        this.estimates.set(message.id, price ? costOf({ promptTokens, cachedTokens: 0, completionTokens }, price) : null);
+      if (!price) {
+        out[message.id] = null;
+        return;
       }
-      out[message.id] = this.estimates.get(message.id)!;
+      let promptTokens = this.reaskPromptTokens.get(message.id);
+      if (promptTokens === undefined) {
+        promptTokens = countChatTokens(this.requestMessages(this.conversation.messages.slice(0, index)));
+        this.reaskPromptTokens.set(message.id, promptTokens);
+      }
+      const completionTokens = Math.max(message.cost?.completionTokens ?? 0, 200);
+      out[message.id] = costOf({ promptTokens, cachedTokens: 0, completionTokens }, price);
     });
     return out;
   }
 
-  /** A re-ask goes right after the answer it re-asks (and its earlier re-asks); anything else at the end. */
-  private insertAnswer(answer: ChatMessage): void {
+  /** A retry takes the place of the answer it retries; a re-ask goes right after the answer it re-asks (and its earlier re-asks); anything else at the end. */
+  private insertAnswer(answer: ChatMessage, replaces?: ChatMessage): void {
     const messages = this.conversation.messages;
+    if (replaces) {
+      messages.splice(messages.indexOf(replaces), 1, answer);
+      return;
+    }
     if (!answer.alternativeOf) {
       messages.push(answer);
       return;
@@ -344,15 +377,22 @@ export class ChatSession {
     if (!this.deps.suggestEscalation() || answer.escalated || this.suggestedIn.has(this.conversation.id)) return false;
     if (answer.model && answer.model.startsWith(strong) && !answer.model.startsWith(`${strong}-mini`)) return false;
     this.suggestedIn.add(this.conversation.id);
-    const estimate = this.escalationEstimates()[answer.id];
+    this.offeredUnder = answer.id;
+    return true;
+  }
+
+  /** The offer, worded when shown: with the strong model and its price in force now. */
+  private suggestion(estimates: Record<string, number | null>): ChatSuggestion | undefined {
+    if (!this.offeredUnder) return undefined;
+    const strong = this.deps.escalationModel();
+    const estimate = estimates[this.offeredUnder];
     const text =
       estimate === undefined
         ? l10n.t('Not quite right? Ask {0}.', strong)
         : estimate === null
           ? l10n.t('Not quite right? Ask {0} (price unknown).', strong)
           : l10n.t('Not quite right? Ask {0} (about {1}).', strong, formatUsd(estimate));
-    this.suggestion = { messageId: answer.id, text };
-    return true;
+    return { messageId: this.offeredUnder, text };
   }
 
   private lastAnswer(): ChatMessage | undefined {
@@ -379,7 +419,10 @@ export class ChatSession {
     if (this.conversation.messages.length === 0 || !this.deps.store) return;
     this.conversation.title = titleOf(this.conversation.messages);
     this.conversation.updatedAt = this.now().toISOString();
-    const settled = { ...this.conversation, messages: this.conversation.messages.filter((m) => m.status !== 'streaming') };
+    const messages = this.conversation.messages.filter((m) => m.status !== 'streaming');
+    // Only the requests of the answers kept: regenerated and retried ones are gone.
+    const { requests = {} } = this.conversation;
+    const settled = { ...this.conversation, messages, requests: Object.fromEntries(messages.filter((m) => requests[m.id]).map((m) => [m.id, requests[m.id]])) };
     this.lastSave = this.deps.store.save(settled).catch((error: Error) => this.deps.onError?.(`Could not save the conversation: ${error.message}`));
   }
 }

@@ -4,7 +4,17 @@ import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage, ConversationSummary } from '../../shared/protocol';
+import type { Feature } from '../cost/ledger';
 import { sumUsd } from '../cost/pricing';
+import type { ChatMessageParam } from '../openaiClient';
+
+/** How an answer was asked: what a retry sends again. */
+export interface AnswerRequest {
+  model: string;
+  feature: Feature;
+  /** The messages sent when they are not the conversation's (an escalation from the editor). */
+  messages?: ChatMessageParam[];
+}
 
 export interface StoredConversation {
   id: string;
@@ -15,6 +25,8 @@ export interface StoredConversation {
   messages: ChatMessage[];
   /** The attached context of each question (by message id), sent again with follow-up questions. */
   contexts?: Record<string, { label: string; languageId: string; content: string }[]>;
+  /** How each answer (by message id) was asked; files saved before retries existed have none. */
+  requests?: Record<string, AnswerRequest>;
 }
 
 const FILE_PREFIX = 'conversation-';

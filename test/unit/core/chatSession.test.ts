@@ -2,11 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChatSession, type ChatSessionDeps } from '../../../src/core/chat/chatSession';
+import { CHAT_SYSTEM_PROMPT, ChatSession, type ChatSessionDeps } from '../../../src/core/chat/chatSession';
 import { ConversationStore } from '../../../src/core/chat/conversationStore';
-import { PriceBook } from '../../../src/core/cost/pricing';
-import type { MeteredClient, MeteredResult } from '../../../src/core/meteredClient';
-import type { ChatRequest } from '../../../src/core/openaiClient';
+import type { BudgetSettings } from '../../../src/core/cost/budget';
+import { formatUsd } from '../../../src/core/cost/format';
+import { Ledger } from '../../../src/core/cost/ledger';
+import { costOf, PriceBook } from '../../../src/core/cost/pricing';
+import { countChatTokens } from '../../../src/core/cost/tokenCount';
+import { CostMeter } from '../../../src/core/costMeter';
+import { escalationPrompt } from '../../../src/core/escalation';
+import { MeteredClient, type MeteredResult } from '../../../src/core/meteredClient';
+import { OpenAIClient, type ChatRequest } from '../../../src/core/openaiClient';
+import type { ChatSnapshot } from '../../../src/shared/protocol';
+import { MockOpenAIServer, type RecordedRequest } from '../../server/mockOpenAI';
 
 /** Answers every request at once with scripted text, recording what was asked. */
 function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredClient {
@@ -112,10 +120,17 @@ describe('chat session', () => {
     const older = await chat.askStronger(mini.id);
     const ids = chat.snapshot().messages.map((m) => m.id);
     assert.equal(ids.indexOf(older!.id), ids.indexOf(strong!.id) + 1);
-    // Regenerating the last answer leaves the re-asks alone.
-    const count = chat.snapshot().messages.length;
-    await chat.regenerate();
-    assert.equal(chat.snapshot().messages.length, count);
+    // Regenerating answers the last question again in place of its answer, and leaves the re-asks alone.
+    answers.push('You are welcome.');
+    const before = chat.snapshot().messages;
+    const regenerated = await chat.regenerate();
+    const after = chat.snapshot().messages;
+    assert.deepEqual(after.slice(0, -1).map((m) => m.id), before.slice(0, -1).map((m) => m.id));
+    assert.notEqual(regenerated?.id, before.at(-1)?.id);
+    assert.equal(after.at(-1)?.id, regenerated?.id);
+    assert.equal(regenerated?.text, 'You are welcome.');
+    assert.equal(requests.at(-1)?.model, 'gpt-4o-mini');
+    assert.equal(requests.at(-1)?.messages.at(-1)?.content, 'Thanks');
   });
 
   it('suggests escalating once, after two regenerations', async () => {
@@ -136,6 +151,43 @@ describe('chat session', () => {
     const chat = session({ escalationModel: () => 'o9-unpriced' });
     await chat.send('Sort this', 'gpt-4o-mini');
     await chat.send("That's wrong", 'gpt-4o-mini');
+    assert.equal(chat.snapshot().suggestion?.text, 'Not quite right? Ask o9-unpriced (price unknown).');
+  });
+
+  it('prices "Ask …" and the suggestion with the escalation model and price in force, not the ones of the first snapshot', async () => {
+    let strong = 'gpt-4o';
+    let prices = new PriceBook();
+    const snapshots: ChatSnapshot[] = [];
+    const chat = session({
+      escalationModel: () => strong,
+      priceBook: () => prices,
+      emit: (event, data) => void (event === 'snapshot' && snapshots.push(data as ChatSnapshot)),
+    });
+    const first = await chat.send('Sort this', 'gpt-4o-mini');
+    await chat.send("That's wrong", 'gpt-4o-mini');
+    // Re-asking `first` sends the system prompt and its question; the answer is taken as 200 tokens.
+    const promptTokens = countChatTokens([
+      { role: 'system', content: CHAT_SYSTEM_PROMPT },
+      { role: 'user', content: 'Sort this' },
+    ]);
+    const reask = (price: { input: number; output: number }) => costOf({ promptTokens, cachedTokens: 0, completionTokens: 200 }, price);
+    assert.equal(chat.snapshot().escalationEstimates[first.id], reask({ input: 2.5, output: 10 }));
+    assert.equal(chat.snapshot().suggestion?.text, `Not quite right? Ask gpt-4o (about ${formatUsd(reask({ input: 2.5, output: 10 }))}).`);
+
+    strong = 'o9-pro';
+    prices = new PriceBook({ 'o9-pro': { input: 15, output: 60 } });
+    chat.settingsChanged();
+    const shown = snapshots.at(-1)!;
+    assert.equal(shown.escalationModel, 'o9-pro');
+    assert.equal(shown.escalationEstimates[first.id], reask({ input: 15, output: 60 }));
+    assert.equal(shown.suggestion?.text, `Not quite right? Ask o9-pro (about ${formatUsd(reask({ input: 15, output: 60 }))}).`);
+
+    prices = new PriceBook({ 'o9-pro': { input: 150, output: 600 } });
+    assert.equal(chat.snapshot().escalationEstimates[first.id], reask({ input: 150, output: 600 }));
+    assert.equal(chat.snapshot().suggestion?.text, `Not quite right? Ask o9-pro (about ${formatUsd(reask({ input: 150, output: 600 }))}).`);
+
+    strong = 'o9-unpriced';
+    assert.equal(chat.snapshot().escalationEstimates[first.id], null);
     assert.equal(chat.snapshot().suggestion?.text, 'Not quite right? Ask o9-unpriced (price unknown).');
   });
 
@@ -184,6 +236,134 @@ describe('chat session', () => {
     const history = await store.list();
     assert.deepEqual(history.map((h) => h.title), ['Kept']);
     assert.match(warnings[0], /conversation-broken\.json/);
+  });
+
+  describe('retry: the buttons under an error act on that answer', () => {
+    let server: MockOpenAIServer;
+    let budget: BudgetSettings;
+    let ledger: Ledger;
+    let metered: MeteredClient;
+
+    before(async () => {
+      server = await MockOpenAIServer.start();
+    });
+    after(() => server.stop());
+    beforeEach(() => {
+      server.reset();
+      // Each answer names the model that gave it and the question it answers.
+      server.setDefault((req: RecordedRequest) => ({ content: `${req.body.model} on ${req.body.messages.at(-1).content}` }));
+      budget = { daily: null, monthly: null, enforce: false };
+      ledger = new Ledger(join(dir, 'ledger'));
+      const client = new OpenAIClient({ baseUrl: server.url, apiKey: 'sk-test', maxRetries: 0 });
+      metered = new MeteredClient({ client: async () => client, priceBook: () => new PriceBook(), budget: () => budget, ledger, meter: new CostMeter() });
+    });
+
+    const sent = (index: number) => server.requests[index].body as { model: string; messages: { role: string; content: string }[] };
+    const ids = (chat: ChatSession) => chat.snapshot().messages.map((m) => m.id);
+
+    it('"Allow once" under a refused re-ask in the middle re-asks gpt-4o that question, in its place, and lets only that request past the budget', async () => {
+      const chat = session({ metered });
+      const leakAnswer = await chat.send('Why does this leak?', 'gpt-4o-mini');
+      await chat.send('And how do I test it?', 'gpt-4o-mini');
+      budget = { daily: 0, monthly: null, enforce: true };
+      const refused = (await chat.askStronger(leakAnswer.id))!;
+      assert.equal(refused.status, 'error');
+      assert.deepEqual(refused.error?.actions, ['allowOnce', 'raiseBudget']);
+      assert.equal(server.requests.length, 2, 'nothing sent over budget');
+      const [q1, a1, , q2, a2] = ids(chat);
+      assert.deepEqual(ids(chat), [q1, a1, refused.id, q2, a2]);
+
+      const retried = await chat.retry(refused.id, { allowOverBudget: true });
+      assert.equal(server.requests.length, 3);
+      assert.equal(sent(2).model, 'gpt-4o');
+      assert.deepEqual(sent(2).messages.map((m) => m.content), [CHAT_SYSTEM_PROMPT, 'Why does this leak?']);
+      assert.equal(retried.status, 'done');
+      assert.equal(retried.text, 'gpt-4o on Why does this leak?');
+      assert.equal(retried.alternativeOf, leakAnswer.id);
+      assert.equal(retried.escalated, true);
+      assert.deepEqual(ids(chat), [q1, a1, retried.id, q2, a2], 'the re-ask takes the place of the refused one; the last answer is untouched');
+      assert.equal(chat.snapshot().messages[4].text, 'gpt-4o-mini on And how do I test it?');
+      const [record] = await ledger.recent(1);
+      assert.deepEqual([record.feature, record.model], ['escalation', 'gpt-4o']);
+
+      const next = await chat.send('Thanks', 'gpt-4o-mini');
+      assert.deepEqual(next.error?.actions, ['allowOnce', 'raiseBudget'], 'the budget holds again for the next request');
+      assert.equal(server.requests.length, 3);
+    });
+
+    it('"Retry" under a failed answer in the middle asks its question again with the model it was asked with, in its place', async () => {
+      const chat = session({ metered });
+      server.enqueue({ error: { status: 503, message: 'overloaded' } });
+      const failed = await chat.send('Explain closures', 'gpt-4o');
+      assert.deepEqual(failed.error?.actions, ['retry']);
+      chat.selectModel('gpt-4o-mini');
+      const later = await chat.send('And generators?', 'gpt-4o-mini');
+
+      const retried = await chat.retry(failed.id);
+      assert.equal(sent(2).model, 'gpt-4o');
+      assert.deepEqual(sent(2).messages.map((m) => m.content), [CHAT_SYSTEM_PROMPT, 'Explain closures'], 'the history up to its question');
+      assert.equal(retried.text, 'gpt-4o on Explain closures');
+      assert.equal(retried.alternativeOf, undefined);
+      const messages = chat.snapshot().messages;
+      assert.deepEqual(messages.map((m) => m.id), [messages[0].id, retried.id, messages[2].id, later.id]);
+      assert.equal((await ledger.recent(1))[0].feature, 'chat');
+    });
+
+    it('an escalation from the editor is retried with the prompt it was sent with, also after a reload', async () => {
+      const prompt = escalationPrompt({ instruction: 'Find bugs.', code: 'let x = 1', languageId: 'typescript', relativePath: 'src/a.ts', origin: 'line 1' });
+      const chat = session({ metered });
+      await chat.send('Hello', 'gpt-4o-mini');
+      server.enqueue({ error: { status: 500, message: 'boom' } });
+      const failed = await chat.sendEscalation(prompt.userText, prompt.messages, 'gpt-4o');
+      assert.equal(failed.status, 'error');
+      await chat.saved();
+
+      const reloaded = session({ metered });
+      await reloaded.restore();
+      const retried = await reloaded.retry(failed.id);
+      assert.equal(sent(2).model, 'gpt-4o');
+      assert.deepEqual(sent(2).messages, prompt.messages);
+      assert.equal(retried.escalated, true);
+      assert.equal(reloaded.snapshot().messages.at(-1)?.id, retried.id);
+      assert.equal((await ledger.recent(1))[0].feature, 'escalation');
+    });
+
+    it('a failed answer in a conversation saved before retries existed is asked again with its model and the history', async () => {
+      const conversation = {
+        id: 'old',
+        title: 'Explain closures',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        updatedAt: '2025-01-01T00:00:00.000Z',
+        model: 'gpt-4o-mini',
+        messages: [
+          { id: 'q', role: 'user', text: 'Explain closures', status: 'done' },
+          { id: 'a', role: 'assistant', text: '', status: 'error', model: 'gpt-4o', error: { message: 'down', actions: ['retry'] } },
+        ],
+      };
+      writeFileSync(join(dir, 'conversation-old.json'), JSON.stringify(conversation));
+      const chat = session({ metered });
+      await chat.restore();
+      const retried = await chat.retry('a');
+      assert.equal(sent(0).model, 'gpt-4o');
+      assert.deepEqual(sent(0).messages.map((m) => m.content), [CHAT_SYSTEM_PROMPT, 'Explain closures']);
+      assert.deepEqual(chat.snapshot().messages.map((m) => m.id), ['q', retried.id]);
+    });
+
+    it('refuses an unknown answer, or while an answer streams, and sends nothing', async () => {
+      const chat = session({ metered });
+      server.enqueue({ error: { status: 503, message: 'overloaded' } });
+      const failed = await chat.send('Explain closures', 'gpt-4o-mini');
+      assert.throws(() => chat.retry('no-such-answer'), /no longer in this conversation/);
+      let resume!: () => void;
+      server.enqueue({ content: 'slowly', chunkSize: 2, holdAfterChunks: 1, resume: new Promise<void>((r) => (resume = r)) });
+      const streaming = chat.send('And generators?', 'gpt-4o-mini');
+      await server.waitForRequests(2);
+      assert.throws(() => chat.retry(failed.id, { allowOverBudget: true }), /still streaming/);
+      resume();
+      await streaming;
+      assert.equal(server.requests.length, 2);
+      assert.equal(chat.snapshot().messages[1].status, 'error', 'the failed answer is left as it was');
+    });
   });
 });
 

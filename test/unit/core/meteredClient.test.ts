@@ -173,9 +173,9 @@ describe('metered requests: every request is priced, shown and recorded once', (
       assert.equal(answer.status, 'error');
       assert.deepEqual(answer.error?.actions, ['setApiKey']);
       server.enqueue({ content: 'Now it works' });
-      const retried = await session.regenerate();
-      assert.equal(retried?.text, 'Now it works');
-      assert.equal(session.snapshot().messages.length, 2);
+      const retried = await session.retry(answer.id);
+      assert.equal(retried.text, 'Now it works');
+      assert.deepEqual(session.snapshot().messages.map((m) => m.id), [session.snapshot().messages[0].id, retried.id]);
     });
   });
 });
