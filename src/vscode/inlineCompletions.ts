@@ -6,6 +6,7 @@ import { CompletionBudgetPause } from '../core/budgetWatch';
 import { meteredCompletionBackend } from '../core/completion/backend';
 import { CompletionEngine } from '../core/completion/engine';
 import type { PennyError } from '../core/errors';
+import { coveredSuffixLength } from '../core/completion/postprocess';
 import { windowOffsets } from '../core/completion/prompt';
 import { relevantSnippets, type OpenDocument } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
@@ -49,15 +50,20 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
   async provideInlineCompletionItems(
     document: vscode.TextDocument,
     position: vscode.Position,
-    _context: vscode.InlineCompletionContext,
+    context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
     if (!this.enabledFor(document)) return undefined;
+    // With the suggest widget open, VS Code shows ghost text only if it extends the selected item:
+    // complete as if that item were accepted (as Copilot does), so Tab takes the item, then the rest.
+    const selected = context.selectedCompletionInfo;
+    const replaceStart = selected?.range.start ?? position;
+    const replaceEnd = selected?.range.end ?? position;
+    const accepted = selected?.text ?? '';
     // Only the window around the cursor is read: copying the whole document on every keystroke costs.
-    const offset = document.offsetAt(position);
-    const { prefixOffset, suffixEnd } = windowOffsets(offset);
-    const prefix = document.getText(new vscode.Range(document.positionAt(prefixOffset), position));
-    const suffix = document.getText(new vscode.Range(position, document.positionAt(suffixEnd)));
+    const { prefixOffset, suffixEnd } = windowOffsets(document.offsetAt(position));
+    const prefix = document.getText(new vscode.Range(document.positionAt(prefixOffset), replaceStart)) + accepted;
+    const suffix = document.getText(new vscode.Range(replaceEnd, document.positionAt(Math.max(suffixEnd, document.offsetAt(replaceEnd)))));
     const signal = abortSignalOf(token);
     const result = await this.engine.complete(
       {
@@ -72,7 +78,9 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
       signal,
     );
     if (!result || token.isCancellationRequested) return undefined;
-    return [new vscode.InlineCompletionItem(result.text, new vscode.Range(position, position))];
+    // Auto-closed brackets the completion writes itself are replaced, not pushed behind it.
+    const end = replaceEnd.translate(0, coveredSuffixLength(result.text, suffix));
+    return [new vscode.InlineCompletionItem(accepted + result.text, new vscode.Range(replaceStart, end))];
   }
 
   private otherOpenDocuments(current: vscode.TextDocument): OpenDocument[] {

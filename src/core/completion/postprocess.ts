@@ -139,7 +139,8 @@ function removeSuffixOverlap(text: string, suffix: string): string {
   if (lineSuffix.trim() !== '') {
     for (let k = Math.min(lineSuffix.length, text.length); k >= 1; k--) {
       const head = lineSuffix.slice(0, k).trimEnd();
-      if (head && text.trimEnd().endsWith(head)) return text.trimEnd().slice(0, text.trimEnd().length - head.length);
+      // `bar(1)` before `)` closes its own paren: only what the completion closes twice is repeated.
+      if (head && text.trimEnd().endsWith(head) && closesAll(text, head)) return text.trimEnd().slice(0, text.trimEnd().length - head.length);
     }
   }
   // Trailing lines equal to the lines right after the cursor (a closing brace that is already there).
@@ -174,4 +175,46 @@ export function singleLineComplete(raw: string): boolean {
     const trimmed = line.trim();
     return trimmed !== '' && !trimmed.startsWith('```') && !PROSE_LINE.test(trimmed) && !(trimmed.endsWith(':') && looksLikeProse(trimmed));
   });
+}
+
+const CLOSERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+const QUOTES = new Set(['"', "'", '`']);
+/** What an editor puts after the cursor by itself: auto-closed brackets and quotes, and `;` `,`. */
+const AUTO_SUFFIX = /^[)\]}"'`;,\s]*$/;
+
+/**
+ * How many characters after the cursor, on its line, the completion should replace rather than be
+ * inserted before. With auto-closing brackets on (VS Code's default), typing `removeItem(` leaves
+ * `removeItem(|)`; a completion `cart: Cart): Cart {…}` writes that `)` itself, and inserted before
+ * the old one it would give `…}\n)`. The completion covers the line's rest when every bracket there
+ * is closed by the completion (more closers than openers of its kind), every quote by an odd number
+ * of that quote, and the rest's characters appear in the completion in order (so VS Code can still
+ * draw it as ghost text around them). Otherwise 0: `foo(|)` + `bar(1)` stays `foo(bar(1))`.
+ */
+export function coveredSuffixLength(completion: string, suffix: string): number {
+  const rest = suffix.split('\n', 1)[0].trimEnd();
+  if (rest === '' || !AUTO_SUFFIX.test(rest) || !closesAll(completion, rest)) return 0;
+  let at = 0;
+  for (const char of rest.replace(/\s/g, '')) {
+    at = completion.indexOf(char, at);
+    if (at === -1) return 0;
+    at++;
+  }
+  return rest.length;
+}
+
+/** Whether `text` closes every bracket and quote in `closers` itself: more closers than openers of each kind, an odd number of each quote. */
+function closesAll(text: string, closers: string): boolean {
+  const needed = [...closers].filter((c) => CLOSERS[c] || QUOTES.has(c));
+  return [...new Set(needed)].every((char) => {
+    const wanted = needed.filter((c) => c === char).length;
+    if (CLOSERS[char]) return count(text, char) - count(text, CLOSERS[char]) >= wanted;
+    return count(text, char) % 2 === wanted % 2;
+  });
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (const c of text) if (c === char) n++;
+  return n;
 }

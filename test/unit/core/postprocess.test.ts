@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cleanCompletion, singleLineComplete } from '../../../src/core/completion/postprocess';
+import { cleanCompletion, coveredSuffixLength, singleLineComplete } from '../../../src/core/completion/postprocess';
 import { wantsMultiline } from '../../../src/core/completion/prompt';
 
 /** Cleans `raw` for a cursor at `|` in `code`, deciding single or multi-line as the engine does. */
@@ -105,5 +105,30 @@ describe('completion post-processing', () => {
       assert.equal(singleLineComplete("Here's the completion:\n```ts\n"), false);
       assert.equal(singleLineComplete("Here's the completion:\n```ts\nitems.length;\n"), true);
     });
+  });
+
+  describe('auto-closed brackets and quotes after the cursor', () => {
+    /** The line after accepting `completion` at `|` in `code`, as VS Code applies the item's range. */
+    function accept(code: string, raw: string): string {
+      const [prefix, suffix] = code.split('|');
+      const text = cleanCompletion(raw, { prefix, suffix, multiline: wantsMultiline(prefix, suffix) }) ?? '';
+      return prefix + text + suffix.slice(coveredSuffixLength(text, suffix));
+    }
+    const cases: [string, string, string, string][] = [
+      ['a signature that closes the auto-closed paren', 'export function removeItem(|)', 'cart: Cart, sku: string): Cart {\n  return cart;\n}', 'export function removeItem(cart: Cart, sku: string): Cart {\n  return cart;\n}'],
+      ['arguments only: the paren stays', 'foo(|)', 'a, b', 'foo(a, b)'],
+      ['arguments with the paren repeated: it is not doubled', 'foo(|)', 'a, b)', 'foo(a, b)'],
+      ['a nested call closes its own paren, not the outer one', 'foo(|)', 'bar(1)', 'foo(bar(1))'],
+      ['a call chained after the paren', 'load(|)', 'url).then((r) => r.json())', 'load(url).then((r) => r.json())'],
+      ['a quote and a paren', 'console.log("|")', 'hello, world")', 'console.log("hello, world")'],
+      ['a string closed by the completion, then more code', 'say("|")', 'hi", 2)', 'say("hi", 2)'],
+      ['a paren and a semicolon', 'run(|);', 'job, { retries: 3 });', 'run(job, { retries: 3 });'],
+      ['real code after the cursor is never replaced', 'add(|, 2)', '1', 'add(1, 2)'],
+    ];
+    for (const [name, code, raw, expected] of cases) {
+      it(name, () => assert.equal(accept(code, raw), expected));
+    }
+
+    it('covers nothing on an empty rest of line', () => assert.equal(coveredSuffixLength('x)', '\n}'), 0));
   });
 });
