@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { copyToTemp, isShuttingDown, killGroup, onShutdown, portIsFree, freePort, repoRoot, startCodeServer, ToolMissingError, type CodeServer } from '../harness/codeServer';
+import { DEMO_SETTINGS } from './settings';
 
 const DEMO_KEY = 'sk-test-penny-0000';
 
@@ -91,12 +92,8 @@ async function main(): Promise<void> {
   const vsix = process.argv.includes('--no-package') ? newestVsix(root) : await buildVsix(root);
 
   const realKey = process.env.OPENAI_API_KEY;
-  const settings: Record<string, unknown> = {
-    // The demo is for people: suggestions as usual (the test profile turns them off).
-    'editor.quickSuggestions': { other: 'on', comments: 'off', strings: 'off' },
-    'editor.suggestOnTriggerCharacters': true,
-    'editor.parameterHints.enabled': true,
-  };
+  // The workspace README on the first screen, and the editor as VS Code ships it (the test profile quiets both).
+  const settings: Record<string, unknown> = { ...DEMO_SETTINGS };
   const env: Record<string, string> = {};
   if (realKey) {
     log('OPENAI_API_KEY is set: Penny talks to OpenAI (real requests, real cost).');
@@ -109,9 +106,9 @@ async function main(): Promise<void> {
 
   const workspace = copyToTemp(path.join(root, 'test', 'demo', 'workspace'), 'penny-demo-');
   log('starting VS Code (code-server)...');
-  const server: CodeServer = await startCodeServer({ workspace: workspace.dir, installVsix: vsix, settings, env, port: await demoPort() });
+  const server: CodeServer = await startCodeServer({ workspace: workspace.dir, installVsix: vsix, settings, editorDefaults: true, env, port: await demoPort() });
   const url = server.workbenchUrl();
-  console.log(`\n  Penny demo is running. Open:\n\n    ${url}\n\n  (code-server log: ${server.logFile})\n  Press Ctrl+C to stop.\n`);
+  console.log(`\n  Penny demo is running. Open:\n\n    ${url}\n\n  It opens on the sample workspace's README, which says what to try.\n  (code-server log: ${server.logFile})\n  Press Ctrl+C to stop.\n`);
 
   // Runs until SIGINT/SIGTERM (the shutdown handlers stop code-server and the mock server, remove the
   // temp dirs and exit), or until code-server dies on its own.
