@@ -209,8 +209,8 @@ export function tail(file: string, lines = 40): string {
 // ---------------------------------------------------------------------------------------------
 // code-server
 
-/** A quiet, deterministic workbench (see real-vscode.md): nothing takes focus, no suggest widget, no network. */
-export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
+/** A quiet, deterministic workbench (see real-vscode.md): nothing takes focus, nothing goes to the network. */
+export const QUIET_WORKBENCH: Readonly<Record<string, unknown>> = {
   'workbench.startupEditor': 'none',
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.tips.enabled': false,
@@ -223,20 +223,31 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'extensions.autoCheckUpdates': false,
   'extensions.ignoreRecommendations': true,
   'security.workspace.trust.enabled': false,
-  'editor.quickSuggestions': { other: false, comments: false, strings: false },
-  'editor.suggestOnTriggerCharacters': false,
-  'editor.parameterHints.enabled': false,
-  'editor.inlineSuggest.enabled': true,
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
   'npm.autoDetect': 'off',
 };
+
+/**
+ * A quiet editor for engine-level tests: no suggest widget or parameter hints to compete with ghost
+ * text for Tab. User journeys run with VS Code's defaults instead (`editorDefaults`).
+ */
+export const QUIET_EDITOR: Readonly<Record<string, unknown>> = {
+  'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.parameterHints.enabled': false,
+  'editor.inlineSuggest.enabled': true,
+};
+
+export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = { ...QUIET_WORKBENCH, ...QUIET_EDITOR };
 
 export interface CodeServerOptions {
   /** Folder to open (used by `workbenchUrl`); code-server itself is started without one. */
   workspace?: string;
   /** User settings merged over QUIET_SETTINGS, written where a user puts them: `User/settings.json`. */
   settings?: Record<string, unknown>;
+  /** VS Code's default editor settings (no QUIET_EDITOR): quick suggestions, parameter hints, as a new user has them. */
+  editorDefaults?: boolean;
   /**
    * Remote (Machine) settings, `Machine/settings.json`: only for tests about them. code-server is a
    * remote window, so this is where Remote-SSH, WSL or Codespaces keep a remote's own settings.
@@ -304,7 +315,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     for (const dir of [userDataDir, extensionsDir, ...['config', 'data', 'cache', 'state', 'runtime'].map((d) => path.join(tempDir, 'xdg', d))]) {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
-    writeSettings(userDataDir, 'User', { ...QUIET_SETTINGS, ...options.settings });
+    writeSettings(userDataDir, 'User', { ...(options.editorDefaults ? QUIET_WORKBENCH : QUIET_SETTINGS), ...options.settings });
     if (options.machineSettings) writeSettings(userDataDir, 'Machine', options.machineSettings);
     if (options.locale) registerLanguagePack(userDataDir, options.locale);
 

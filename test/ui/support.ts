@@ -73,6 +73,12 @@ export interface StartOptions {
   afterInstall?: (extensionsDir: string) => void;
   /** The workspace's own `.vscode/settings.json` (what a cloned repository brings). */
   workspaceSettings?: Record<string, unknown>;
+  /** VS Code's default editor settings, as a new user has them (see CodeServerOptions.editorDefaults). */
+  editorDefaults?: boolean;
+  /** No OPENAI_API_KEY in VS Code's environment: the user sets the key with "Penny: Set API Key". */
+  noKeyInEnvironment?: boolean;
+  /** The copied workspace (default test/fixtures/workspace). */
+  workspace?: string;
 }
 
 /**
@@ -90,7 +96,7 @@ export async function startPennyUi(options: StartOptions): Promise<PennyUi> {
   let server: CodeServer | undefined;
   let browser: BrowserSession | undefined;
   try {
-    workspace = copyToTemp(path.join(repoRoot(), 'test', 'fixtures', 'workspace'));
+    workspace = copyToTemp(options.workspace ?? path.join(repoRoot(), 'test', 'fixtures', 'workspace'));
     if (options.workspaceSettings) {
       fs.mkdirSync(path.join(workspace.dir, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(workspace.dir, '.vscode', 'settings.json'), JSON.stringify(options.workspaceSettings, null, 2));
@@ -102,7 +108,8 @@ export async function startPennyUi(options: StartOptions): Promise<PennyUi> {
       afterInstall: options.afterInstall,
       locale: options.locale,
       settings: { 'penny.baseUrl': mock.url, ...options.settings },
-      env: { OPENAI_API_KEY: API_KEY },
+      editorDefaults: options.editorDefaults,
+      env: { OPENAI_API_KEY: options.noKeyInEnvironment ? undefined : API_KEY },
     });
     note(`code-server up (.vsix installed) after ${Date.now() - startedAt} ms`);
     browser = await launchBrowser();
