@@ -4,4 +4,7 @@
 export const DEMO_SETTINGS: Readonly<Record<string, unknown>> = {
   // Opens the folder's README.md (as a preview) when the window opens on it.
   'workbench.startupEditor': 'readme',
+  // The sample README is the demo's guide; Penny's "Get started" walkthrough (its first step sets a
+  // key the demo already has) would open over it.
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
