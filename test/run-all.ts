@@ -1,17 +1,19 @@
-// Penny's whole test suite, in five layers:
-//   1. unit         mocha over out/test/unit/**/*.test.js (plain Node, in a child process)
-//   2. webview      the chat's bundle in Chromium under its CSP (XSS corpus), out/test/webview/
-//   3. slow         a million-record ledger, a ledger file past V8's longest string, SIGKILL while
+// Penny's whole test suite, in six layers:
+//   1. lint         ESLint (with the rules that hold the layers apart) and `prettier --check`, one
+//                   check each, as child processes from node_modules (over the sources, not out/)
+//   2. unit         mocha over out/test/unit/**/*.test.js (plain Node, in a child process)
+//   3. webview      the chat's bundle in Chromium under its CSP (XSS corpus), out/test/webview/
+//   4. slow         a million-record ledger, a ledger file past V8's longest string, SIGKILL while
 //                   writing, out/test/slow/
-//   4. integration  the mocha suite in out/test/integration/ inside a real VS Code (code-server)
-//   5. ui           packages the .vsix (`node esbuild.mjs --production --package`; rebuilds dist/
+//   5. integration  the mocha suite in out/test/integration/ inside a real VS Code (code-server)
+//   6. ui           packages the .vsix (`node esbuild.mjs --production --package`; rebuilds dist/
 //                   minified), then mocha over out/test/ui/*.test.js in a child process: Chromium
 //                   driving code-server with the .vsix installed.
 // Prints per-layer counts and durations and, as the very last line, `N passed, N failed`.
 // Exit code 1 if anything failed or a layer could not run (a layer that crashes counts as 1 failed).
 //
 // Build first: `node esbuild.mjs --tests`. Tools: run under `bash test/tools/with-tools.sh`.
-//   PENNY_LAYERS=unit,webview,slow,integration,ui  which layers (default: all, in that order)
+//   PENNY_LAYERS=lint,unit,webview,slow,integration,ui  which layers (default: all, in that order)
 //   PENNY_VSIX=<file>                 the UI layer uses this .vsix instead of packaging one
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,7 +22,7 @@ import Mocha from 'mocha';
 import { killGroup, onShutdown, repoRoot, ToolMissingError } from './harness/codeServer';
 import { runIntegrationInCodeServer } from './integration/runInCodeServer';
 
-const LAYERS = ['unit', 'webview', 'slow', 'integration', 'ui'] as const;
+const LAYERS = ['lint', 'unit', 'webview', 'slow', 'integration', 'ui'] as const;
 type Layer = (typeof LAYERS)[number];
 const RESULT_MARKER = 'PENNY_RESULT';
 const CHILD_FLAG = '--mocha-child';
@@ -118,6 +120,59 @@ function killGroupNow(pid: number): void {
 
 // ---------------------------------------------------------------------------------------------
 // The layers
+
+/** The lint layer's checks: `npm run lint` and `npm run format:check`, run by node from node_modules. */
+const LINT_CHECKS = [
+  { name: 'eslint', script: path.join('node_modules', 'eslint', 'bin', 'eslint.js'), args: ['--max-warnings=0', '.'] },
+  { name: 'prettier --check', script: path.join('node_modules', 'prettier', 'bin', 'prettier.cjs'), args: ['--check', '.'] },
+];
+
+/** Each check is one passed or failed; a failed check prints what the tool said. One at a time: they are CPU-bound. */
+async function lintLayer(root: string): Promise<Counts> {
+  const counts: Counts = { passed: 0, failed: 0 };
+  for (const check of LINT_CHECKS) {
+    const started = Date.now();
+    const { ok, output } = fs.existsSync(path.join(root, check.script))
+      ? await runTool(root, check.name, [check.script, ...check.args], 5 * 60_000)
+      : { ok: false, output: `${check.script} is missing: run \`npm ci\`\n` };
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (ok) {
+      counts.passed++;
+      console.log(`  ✔ ${check.name} (${seconds} s)`);
+    } else {
+      counts.failed++;
+      console.log(`  ✘ ${check.name} (${seconds} s):`);
+      process.stdout.write(output.endsWith('\n') || output === '' ? output : `${output}\n`);
+    }
+  }
+  return counts;
+}
+
+/** Runs `node <args>` in the repository's root in a group of its own; resolves with whether it exited 0, and its stdout and stderr. */
+function runTool(root: string, name: string, args: string[], timeoutMs: number): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const pid = child.pid!;
+    const unregister = onShutdown({ stop: () => killGroup(pid), kill: () => killGroupNow(pid) });
+    let output = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => {
+      output += `[penny] ${name} did not finish within ${timeoutMs / 1000} s: stopped\n`;
+      void killGroup(pid);
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      unregister();
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      unregister();
+      resolve({ ok: code === 0, output: code === null ? `${output}[penny] ${name} was stopped by ${signal}\n` : output });
+    });
+  });
+}
 
 function testFiles(dir: string, recursive: boolean): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -226,6 +281,7 @@ async function main(): Promise<number> {
   }
 
   for (const layer of layers) {
+    if (layer === 'lint') await timed('lint', reports, () => lintLayer(root));
     if (layer === 'unit') await timed('unit', reports, () => unitLayer(root));
     if (layer === 'webview') await timed('webview', reports, () => webviewLayer(root));
     if (layer === 'slow') await timed('slow', reports, () => slowLayer(root));
