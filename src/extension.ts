@@ -94,7 +94,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
 
   // Today's totals come from the ledger without holding up activation.
   runInBackground(
-    Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)]).then(([today, byFeature, recent]) => meter.setTotals(today, byFeature, recent)),
+    Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)]).then(([today, byFeature, recent]) =>
+      meter.setTotals(today, byFeature, recent),
+    ),
     'reading the ledger',
     (m) => log.error(m),
   );

@@ -244,7 +244,10 @@ async function uiLayer(root: string, vsix: string): Promise<Counts> {
 function selectedLayers(): Layer[] {
   const raw = process.env.PENNY_LAYERS?.trim();
   if (!raw) return [...LAYERS];
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(LAYERS as readonly string[]).includes(n));
   if (unknown.length) throw new Error(`PENNY_LAYERS: unknown layer(s) ${unknown.join(', ')}; choose from ${LAYERS.join(', ')}`);
   return LAYERS.filter((layer) => names.includes(layer));
@@ -263,7 +266,9 @@ async function timed(name: string, reports: LayerReport[], body: () => Promise<C
     report = { name, passed: 0, failed: 1, seconds: (Date.now() - started) / 1000, error: (error as Error)?.message?.split('\n')[0] ?? String(error) };
   }
   reports.push(report);
-  console.log(`===== ${name}: ${report.passed} passed, ${report.failed} failed (${report.seconds.toFixed(1)} s)${report.error ? ` — ${report.error}` : ''} =====`);
+  console.log(
+    `===== ${name}: ${report.passed} passed, ${report.failed} failed (${report.seconds.toFixed(1)} s)${report.error ? ` — ${report.error}` : ''} =====`,
+  );
   return !report.error;
 }
 
@@ -302,7 +307,9 @@ async function main(): Promise<number> {
   const failed = reports.reduce((n, r) => n + r.failed, 0);
   console.log('\n===== summary =====');
   for (const r of reports) {
-    console.log(`${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed ${r.seconds.toFixed(1).padStart(7)} s${r.error ? `  (could not run: ${r.error})` : ''}`);
+    console.log(
+      `${r.name.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(4)} failed ${r.seconds.toFixed(1).padStart(7)} s${r.error ? `  (could not run: ${r.error})` : ''}`,
+    );
   }
   console.log(`${'total'.padEnd(12)} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`${passed} passed, ${failed} failed`);

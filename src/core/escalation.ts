@@ -8,7 +8,8 @@ export type EscalationTask = 'explain' | 'findBugs' | 'improve' | 'writeTests' |
 export const TASK_INSTRUCTIONS: Record<Exclude<EscalationTask, 'ask'>, string> = {
   explain: 'Explain what this code does, step by step, and point out anything surprising.',
   findBugs: 'Find the bugs in this code. For each: where, why it is wrong, and the fix. End with the corrected code in one fenced block.',
-  improve: 'Improve this code (correctness, clarity, performance) without changing its behaviour. Say what you changed and why, then give the full rewritten code in one fenced block.',
+  improve:
+    'Improve this code (correctness, clarity, performance) without changing its behaviour. Say what you changed and why, then give the full rewritten code in one fenced block.',
   writeTests: 'Write thorough unit tests for this code, in the test framework the file most likely uses, in one fenced block.',
 };
 
@@ -56,8 +57,7 @@ export function estimateEscalation(messages: ChatMessageParam[], model: string, 
   const promptTokens = countChatTokens(messages);
   const price = prices.lookup(model);
   const cheapPrice = prices.lookup(cheapModel);
-  const at = (p: typeof price, completionTokens: number) =>
-    p ? costOf({ promptTokens, cachedTokens: 0, completionTokens }, p) : null;
+  const at = (p: typeof price, completionTokens: number) => (p ? costOf({ promptTokens, cachedTokens: 0, completionTokens }, p) : null);
   return {
     promptTokens,
     model,

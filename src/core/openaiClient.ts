@@ -217,7 +217,12 @@ export class OpenAIClient {
 
   private streamError(kind: 'stalled' | 'cut'): PennyError {
     return kind === 'stalled'
-      ? { kind, message: l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', formatDuration(this.idleTimeoutMs)), retryable: false, actions: ['retry'] }
+      ? {
+          kind,
+          message: l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', formatDuration(this.idleTimeoutMs)),
+          retryable: false,
+          actions: ['retry'],
+        }
       : { kind, message: l10n.t('The connection dropped mid-answer; the partial answer is kept.'), retryable: false, actions: ['retry'] };
   }
 }

@@ -128,9 +128,7 @@ export type RequestEnvelope = {
   [M in RequestMethod]: { kind: 'request'; id: number; method: M; params: RequestParams<M> };
 }[RequestMethod];
 
-export type ResponseEnvelope =
-  | { kind: 'response'; id: number; ok: true; result: unknown }
-  | { kind: 'response'; id: number; ok: false; error: string };
+export type ResponseEnvelope = { kind: 'response'; id: number; ok: true; result: unknown } | { kind: 'response'; id: number; ok: false; error: string };
 
 export type EventEnvelope = {
   [E in EventName]: { kind: 'event'; event: E; data: ExtensionEvents[E] };

@@ -46,7 +46,7 @@ export function noKeyError(): PennyError {
 export async function setApiKeyCommand(store: ApiKeyStore, log: Logger): Promise<void> {
   const key = await vscode.window.showInputBox({
     title: vscode.l10n.t('Penny: Set API Key'),
-    prompt: vscode.l10n.t('Your OpenAI (or compatible) API key. It is kept in VS Code\'s secret storage.'),
+    prompt: vscode.l10n.t("Your OpenAI (or compatible) API key. It is kept in VS Code's secret storage."),
     password: true,
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter a key')),
@@ -72,10 +72,7 @@ export async function setApiKeyCommand(store: ApiKeyStore, log: Logger): Promise
   }
   log.warn(`API key check failed: ${result.error.message}`);
   const storeAnyway = vscode.l10n.t('Store Anyway');
-  const choice = await vscode.window.showErrorMessage(
-    vscode.l10n.t('Penny: the key did not work: {0}', result.error.message),
-    storeAnyway,
-  );
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('Penny: the key did not work: {0}', result.error.message), storeAnyway);
   if (choice === storeAnyway) await store.set(key.trim());
 }
 

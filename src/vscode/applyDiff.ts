@@ -51,7 +51,9 @@ export class Proposals implements vscode.Disposable {
     const accept = vscode.l10n.t('Accept');
     const reject = vscode.l10n.t('Reject');
     // Dismissing the notification leaves the diff open: its title bar still accepts or rejects.
-    const answered = vscode.window.showInformationMessage(vscode.l10n.t("Apply Penny's change to {0}?", name), accept, reject).then((choice) => (choice ? this.settle(choice === accept) : undefined));
+    const answered = vscode.window
+      .showInformationMessage(vscode.l10n.t("Apply Penny's change to {0}?", name), accept, reject)
+      .then((choice) => (choice ? this.settle(choice === accept) : undefined));
     runInBackground(answered, 'settling the proposal', (m) => this.log.error(m));
     return result;
   }

@@ -170,12 +170,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     const relative = vscode.workspace.asRelativePath(document.uri, false);
     if (excludedFiles()(relative)) {
-      this.post({ kind: 'event', event: 'notice', data: { text: vscode.l10n.t('{0} looks like a secret file and was not attached.', relative), severity: 'warning' } });
+      this.post({
+        kind: 'event',
+        event: 'notice',
+        data: { text: vscode.l10n.t('{0} looks like a secret file and was not attached.', relative), severity: 'warning' },
+      });
       return;
     }
     const { text: content, count: secrets } = redactSecretsInText(document.getText(range));
     if (secrets > 0) {
-      this.post({ kind: 'event', event: 'notice', data: { text: vscode.l10n.t('Removed {0} secret-looking string(s) from {1} before attaching.', secrets, relative), severity: 'warning' } });
+      this.post({
+        kind: 'event',
+        event: 'notice',
+        data: { text: vscode.l10n.t('Removed {0} secret-looking string(s) from {1} before attaching.', secrets, relative), severity: 'warning' },
+      });
     }
     const tokens = countTextTokens(content);
     const model = this.session.snapshot().selectedModel;
@@ -183,11 +191,24 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const alreadyAttached = this.session.snapshot().attachments.reduce((sum, a) => sum + a.tokens, 0);
     if (window !== undefined && tokens + alreadyAttached > window * 0.9) {
       throw new Error(
-        vscode.l10n.t('{0} is {1} tokens; with what is attached that exceeds what {2} can take ({3}).', relative, tokens.toLocaleString('en-US'), model, window.toLocaleString('en-US')),
+        vscode.l10n.t(
+          '{0} is {1} tokens; with what is attached that exceeds what {2} can take ({3}).',
+          relative,
+          tokens.toLocaleString('en-US'),
+          model,
+          window.toLocaleString('en-US'),
+        ),
       );
     }
     const label = range ? `${relative}:${range.start.line + 1}-${range.end.line + 1}` : relative;
-    const attachment: Attachment = { id: randomBytes(6).toString('hex'), kind: range ? 'selection' : 'file', label, tokens, content, languageId: document.languageId };
+    const attachment: Attachment = {
+      id: randomBytes(6).toString('hex'),
+      kind: range ? 'selection' : 'file',
+      label,
+      tokens,
+      content,
+      languageId: document.languageId,
+    };
     this.session.attach(attachment);
   }
 

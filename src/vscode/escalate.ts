@@ -126,7 +126,10 @@ function describe(e: EscalationEstimate): string {
 async function confirm(estimate: EscalationEstimate, threshold: number): Promise<boolean> {
   const send = { label: vscode.l10n.t('$(rocket) Send to {0}', estimate.model), detail: describe(estimate), send: true };
   const cancel = { label: vscode.l10n.t('$(close) Cancel'), detail: vscode.l10n.t('Nothing is sent.'), send: false };
-  const why = estimate.maxUsd === null ? vscode.l10n.t('its price is unknown') : vscode.l10n.t('it may cost up to {0} (above {1})', formatUsd(estimate.maxUsd), formatUsd(threshold));
+  const why =
+    estimate.maxUsd === null
+      ? vscode.l10n.t('its price is unknown')
+      : vscode.l10n.t('it may cost up to {0} (above {1})', formatUsd(estimate.maxUsd), formatUsd(threshold));
   const choice = await vscode.window.showQuickPick([send, cancel], {
     title: vscode.l10n.t('Escalate to {0}? {1}', estimate.model, why),
     ignoreFocusOut: true,

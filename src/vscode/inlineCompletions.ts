@@ -31,7 +31,11 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     onBudgetPause: (reason: string | undefined) => void,
   ) {
     this.budgetPause = new CompletionBudgetPause(metered, { onChange: onBudgetPause, onError: (m) => log.warn(m) });
-    const backend = meteredCompletionBackend(metered, () => readSettings().completionModel, (error) => this.failed(error));
+    const backend = meteredCompletionBackend(
+      metered,
+      () => readSettings().completionModel,
+      (error) => this.failed(error),
+    );
     this.engine = new CompletionEngine(backend, {
       debounceMs: readSettings().debounceMs,
       maxPromptTokens: MAX_PROMPT_TOKENS,
@@ -106,7 +110,8 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
       return;
     }
     this.log.warn(`completion failed: ${error.message}`);
-    if (NEEDS_THE_USER.has(error.kind)) runInBackground(this.tellOnce(error.kind, error.message, error.actions), 'telling about a completion problem', (m) => this.log.warn(m));
+    if (NEEDS_THE_USER.has(error.kind))
+      runInBackground(this.tellOnce(error.kind, error.message, error.actions), 'telling about a completion problem', (m) => this.log.warn(m));
   }
 
   private async tellOnce(kind: string, message: string, actions: readonly string[]): Promise<void> {

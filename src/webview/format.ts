@@ -102,7 +102,12 @@ export function relativeTime(iso: string, now: Date, timeZone?: string, locale =
 }
 
 /** The line under a conversation in the history: "yesterday · 4 messages · $0.0012". */
-export function historyMeta(summary: Pick<ConversationSummary, 'updatedAt' | 'messageCount' | 'totalUsd'>, now: Date, timeZone?: string, locale?: string): string {
+export function historyMeta(
+  summary: Pick<ConversationSummary, 'updatedAt' | 'messageCount' | 'totalUsd'>,
+  now: Date,
+  timeZone?: string,
+  locale?: string,
+): string {
   const parts = [relativeTime(summary.updatedAt, now, timeZone, locale), messageCount(summary.messageCount), formatUsd(summary.totalUsd)];
   return parts.filter(Boolean).join(' · ');
 }
@@ -158,19 +163,49 @@ export function isSafeImageSrc(src: string | null | undefined): boolean {
 /** The language of a fence info string ("TypeScript title=x" -> "typescript", "ts:src/a.ts" -> "ts"), or undefined. */
 export function codeLanguage(info: string | undefined): string | undefined {
   // Some writers wrap it: ```{python} or ```.python
-  const word = info?.trim().toLowerCase().replace(/^[{.]+/, '') ?? '';
+  const word =
+    info
+      ?.trim()
+      .toLowerCase()
+      .replace(/^[{.]+/, '') ?? '';
   return /^[\w+#-]+/.exec(word)?.[0];
 }
 
 // Fence names that are not VS Code language ids; the rest (python, go, json...) already are.
 const vscodeLanguageIds = new Map<string, string>(
   Object.entries({
-    ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact',
-    js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascriptreact',
-    py: 'python', rb: 'ruby', rs: 'rust', golang: 'go', kt: 'kotlin', cs: 'csharp', 'c#': 'csharp',
-    'c++': 'cpp', cc: 'cpp', cxx: 'cpp', hpp: 'cpp', h: 'c',
-    sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript', shell: 'shellscript', console: 'shellscript',
-    ps1: 'powershell', yml: 'yaml', md: 'markdown', htm: 'html', patch: 'diff', text: 'plaintext', txt: 'plaintext',
+    ts: 'typescript',
+    mts: 'typescript',
+    cts: 'typescript',
+    tsx: 'typescriptreact',
+    js: 'javascript',
+    mjs: 'javascript',
+    cjs: 'javascript',
+    jsx: 'javascriptreact',
+    py: 'python',
+    rb: 'ruby',
+    rs: 'rust',
+    golang: 'go',
+    kt: 'kotlin',
+    cs: 'csharp',
+    'c#': 'csharp',
+    'c++': 'cpp',
+    cc: 'cpp',
+    cxx: 'cpp',
+    hpp: 'cpp',
+    h: 'c',
+    sh: 'shellscript',
+    bash: 'shellscript',
+    zsh: 'shellscript',
+    shell: 'shellscript',
+    console: 'shellscript',
+    ps1: 'powershell',
+    yml: 'yaml',
+    md: 'markdown',
+    htm: 'html',
+    patch: 'diff',
+    text: 'plaintext',
+    txt: 'plaintext',
   }),
 );
 

@@ -625,7 +625,11 @@ export class ChatView {
     const ask = button(l10n.t('Ask {0}', model), l10n.t('Ask this question again with {0}; both answers stay visible', model), { action: 'accept-suggestion' });
     ask.disabled = this.busy;
     ask.addEventListener('click', () => this.askStronger(suggestion.messageId));
-    const dismiss = button('×', l10n.t('Dismiss this suggestion'), { action: 'dismiss-suggestion', label: l10n.t('Dismiss suggestion'), className: 'icon-button' });
+    const dismiss = button('×', l10n.t('Dismiss this suggestion'), {
+      action: 'dismiss-suggestion',
+      label: l10n.t('Dismiss suggestion'),
+      className: 'icon-button',
+    });
     dismiss.addEventListener('click', () => {
       this.dismissedSuggestion = suggestionKey(suggestion);
       this.renderList();
@@ -706,7 +710,11 @@ export class ChatView {
           attachment.kind === 'selection'
             ? l10n.t('Selection sent with the next question: {0}', attachmentText(attachment))
             : l10n.t('File sent with the next question: {0}', attachmentText(attachment));
-        const remove = button('×', l10n.t('Remove {0}', attachment.label), { action: 'remove-attachment', label: l10n.t('Remove {0}', attachment.label), className: 'icon-button' });
+        const remove = button('×', l10n.t('Remove {0}', attachment.label), {
+          action: 'remove-attachment',
+          label: l10n.t('Remove {0}', attachment.label),
+          className: 'icon-button',
+        });
         remove.addEventListener('click', () => {
           remove.disabled = true;
           this.rpc.request('removeAttachment', { id: attachment.id }).catch((error: unknown) => {

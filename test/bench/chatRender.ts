@@ -72,7 +72,13 @@ const codeSamples: Array<{ lang: string; lines: string[] }> = [
   },
   {
     lang: 'bash',
-    lines: ['set -euo pipefail', 'for file in src/**/*.ts; do', '  npx eslint "$file" --fix || echo "failed: $file" >&2', 'done', 'npm test -- --grep "config"'],
+    lines: [
+      'set -euo pipefail',
+      'for file in src/**/*.ts; do',
+      '  npx eslint "$file" --fix || echo "failed: $file" >&2',
+      'done',
+      'npm test -- --grep "config"',
+    ],
   },
   {
     lang: 'json',
@@ -336,7 +342,15 @@ async function cpuClock(page: WebviewPage): Promise<() => Promise<number>> {
   };
 }
 
-async function stream(page: WebviewPage, id: string, head: string, tail: string, chunkSize: number, intervalMs: number, withKeys: boolean): Promise<StreamResult & { keyPresses: number; cpuMs: number }> {
+async function stream(
+  page: WebviewPage,
+  id: string,
+  head: string,
+  tail: string,
+  chunkSize: number,
+  intervalMs: number,
+  withKeys: boolean,
+): Promise<StreamResult & { keyPresses: number; cpuMs: number }> {
   await page.emit(event('messageStarted', { ...assistantMessage(id, head, 'streaming'), cost: undefined }));
   if (withKeys) await page.page.focus('#prompt', { timeout: 10_000 });
   const full = head + tail;
@@ -398,7 +412,10 @@ async function main(): Promise<void> {
   const bigFences = big.split('\n').filter((l) => l.startsWith('```')).length / 2;
   console.log(
     `[bench] answer: ${answer.length} chars (~${Math.round(answer.length / CHARS_PER_TOKEN)} tokens, ${answer.split('```').length >> 1} code blocks); ` +
-      `big answer: ${bigLines} lines, ${big.length} chars, ${bigFences} code blocks; bundle ${bundlePath()}; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`,
+      `big answer: ${bigLines} lines, ${big.length} chars, ${bigFences} code blocks; bundle ${bundlePath()}; load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
   );
   const loadAtStart = os.loadavg();
   const harness = await WebviewHarness.start();
@@ -429,7 +446,13 @@ async function main(): Promise<void> {
       );
       if (result.timedOut) throw new Error(result.timedOut);
       const cpuMs = (await cpu()) - cpuBefore;
-      snapshots.push({ run, domMs: round(result.domMs), paintedMs: round(result.paintedMs), longestTaskMs: round(max(result.longTasks)), mainThreadCpuMs: round(cpuMs) });
+      snapshots.push({
+        run,
+        domMs: round(result.domMs),
+        paintedMs: round(result.paintedMs),
+        longestTaskMs: round(max(result.longTasks)),
+        mainThreadCpuMs: round(cpuMs),
+      });
     }
     await page.close();
 
@@ -442,7 +465,10 @@ async function main(): Promise<void> {
     page = await harness.open({ snapshot: snapshotOf([QUESTION]) });
     const cut = big.length - TAIL_TOKENS * CHARS_PER_TOKEN;
     streams.push(
-      streamRow(`stream ${BIG_LINES} lines, last ${TAIL_TOKENS} tok @200 tok/s`, await stream(page, 'a-tail', big.slice(0, cut), big.slice(cut), chunkSize, DELTA_EVERY_MS, true)),
+      streamRow(
+        `stream ${BIG_LINES} lines, last ${TAIL_TOKENS} tok @200 tok/s`,
+        await stream(page, 'a-tail', big.slice(0, cut), big.slice(cut), chunkSize, DELTA_EVERY_MS, true),
+      ),
     );
     await page.close();
 
@@ -465,12 +491,18 @@ async function main(): Promise<void> {
     for (const row of streams) {
       // A burst lasts milliseconds: rates over it mean nothing.
       const rate = (key: string) => row.streamMs < 200 && (key === 'fps' || key === 'rendersPerSecond' || key === 'maxFrameGapMs');
-      console.log(`${row.scenario.padEnd(nameWidth)}  ${columns.map(([key, title]) => (rate(key) ? '-' : String(row[key])).padStart(Math.max(title.length, 8))).join('  ')}`);
+      console.log(
+        `${row.scenario.padEnd(nameWidth)}  ${columns.map(([key, title]) => (rate(key) ? '-' : String(row[key])).padStart(Math.max(title.length, 8))).join('  ')}`,
+      );
     }
     console.log(`\n${BIG_LINES}-line answer in one snapshot (${bigFences} code blocks):`);
-    console.log(`${'run'.padEnd(6)}${'to DOM ms'.padStart(12)}${'to painted ms'.padStart(16)}${'longest task'.padStart(15)}${'main-thread CPU ms'.padStart(21)}`);
+    console.log(
+      `${'run'.padEnd(6)}${'to DOM ms'.padStart(12)}${'to painted ms'.padStart(16)}${'longest task'.padStart(15)}${'main-thread CPU ms'.padStart(21)}`,
+    );
     for (const s of snapshots) {
-      console.log(`${String(s.run).padEnd(6)}${String(s.domMs).padStart(12)}${String(s.paintedMs).padStart(16)}${String(s.longestTaskMs).padStart(15)}${String(s.mainThreadCpuMs).padStart(21)}`);
+      console.log(
+        `${String(s.run).padEnd(6)}${String(s.domMs).padStart(12)}${String(s.paintedMs).padStart(16)}${String(s.longestTaskMs).padStart(15)}${String(s.mainThreadCpuMs).padStart(21)}`,
+      );
     }
 
     /** The run with the median `key` (the upper one of an even count). */
@@ -491,7 +523,12 @@ async function main(): Promise<void> {
       // Beyond the issue's targets: streaming at the end of a 5,000-line answer.
       bigTailNoLongTaskOver200ms: { value: tail.longestTaskMs, limit: LONG_TASK_TARGET_MS, pass: tail.longestTaskMs <= LONG_TASK_TARGET_MS },
     };
-    console.log(`\ntargets (median of ${STREAM_RUNS} stream runs, median of ${SNAPSHOT_RUNS} snapshots; load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}):`);
+    console.log(
+      `\ntargets (median of ${STREAM_RUNS} stream runs, median of ${SNAPSHOT_RUNS} snapshots; load average ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}):`,
+    );
     for (const [name, t] of Object.entries(targets)) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${name}: ${t.value} (limit ${t.limit})`);
 
     const json = {
@@ -502,7 +539,13 @@ async function main(): Promise<void> {
       loadAverage: { atStart: loadAtStart, atEnd: os.loadavg() },
       medianStreamRun: live.scenario,
       bundle: path.relative(process.cwd(), bundlePath()),
-      answer: { chars: answer.length, tokens: Math.round(answer.length / CHARS_PER_TOKEN), tokensPerSecond: TOKENS_PER_SECOND, deltaEveryMs: DELTA_EVERY_MS, charsPerDelta: chunkSize },
+      answer: {
+        chars: answer.length,
+        tokens: Math.round(answer.length / CHARS_PER_TOKEN),
+        tokensPerSecond: TOKENS_PER_SECOND,
+        deltaEveryMs: DELTA_EVERY_MS,
+        charsPerDelta: chunkSize,
+      },
       bigAnswer: { lines: bigLines, chars: big.length, codeBlocks: bigFences },
       streams,
       bigSnapshot: snapshots,

@@ -73,11 +73,29 @@ const ENGINES: EngineConfig[] = [
   { id: 'penny', label: 'Penny', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'clean' },
   // Naive: a request on every keystroke (no debounce, no cache, no waiting for a request on its way), and
   // requests are never cancelled (each one runs and is billed in full).
-  { id: 'naive', label: 'naive', options: { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 0, typeThrough: false, recycle: false, skipFinishedLines: false }, honourCancel: false, answers: 'clean' },
+  {
+    id: 'naive',
+    label: 'naive',
+    options: { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 0, typeThrough: false, recycle: false, skipFinishedLines: false },
+    honourCancel: false,
+    answers: 'clean',
+  },
   // Continue: 350 ms debounce, 1,024-token prompts, stale requests cancelled, an exact-prefix LRU cache;
   // no typing through a shown suggestion, no waiting for a request on its way, no skipping finished lines.
-  { id: 'continueLike', label: 'Continue-like', options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000, typeThrough: false, recycle: false, skipFinishedLines: false }, honourCancel: true, answers: 'clean' },
-  { id: 'pennyMessy', label: 'Penny, messy answers', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'messy' },
+  {
+    id: 'continueLike',
+    label: 'Continue-like',
+    options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000, typeThrough: false, recycle: false, skipFinishedLines: false },
+    honourCancel: true,
+    answers: 'clean',
+  },
+  {
+    id: 'pennyMessy',
+    label: 'Penny, messy answers',
+    options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 },
+    honourCancel: true,
+    answers: 'messy',
+  },
 ];
 
 function nodeModulesDir(): string {
@@ -129,7 +147,9 @@ async function main(): Promise<void> {
   const mismatches = results.reduce((sum, result) => sum + result.promptMismatches, 0);
   const errors = results.reduce((sum, result) => sum + result.meter.errors, 0);
   if (mismatches > 0 || errors > 0) console.log(`\nWARNING: ${mismatches} prompt(s) not at the simulated cursor, ${errors} request error(s).`);
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(1)} s real time; ${results.map((x) => `${x.config.label} ${(x.realMs / 1000).toFixed(1)} s`).join(', ')})`);
+  console.log(
+    `\n(${((Date.now() - started) / 1000).toFixed(1)} s real time; ${results.map((x) => `${x.config.label} ${(x.realMs / 1000).toFixed(1)} s`).join(', ')})`,
+  );
 
   const json = {
     options,

@@ -78,7 +78,9 @@ async function main(): Promise<void> {
 
     const inReport = cold.byDay.reduce((sum, day) => sum + day.totals.requests, 0);
     console.log(`Ledger report benchmark: ${RECORDS.toLocaleString('en-US')} records over ${DAYS} days, Node ${process.version}`);
-    console.log(`(last 30 days: ${inReport.toLocaleString('en-US')} requests, $${cold.byDay.reduce((sum, day) => sum + day.totals.usd, 0).toFixed(2)}; this month: $${cold.month.usd.toFixed(2)})`);
+    console.log(
+      `(last 30 days: ${inReport.toLocaleString('en-US')} requests, $${cold.byDay.reduce((sum, day) => sum + day.totals.usd, 0).toFixed(2)}; this month: $${cold.month.usd.toFixed(2)})`,
+    );
     const width = Math.max(...rows.map(([name]) => name.length));
     console.log(`${'operation'.padEnd(width)}  ${'wall ms'.padStart(9)}  ${'CPU ms'.padStart(9)}`);
     console.log(`${'-'.repeat(width)}  ${'-'.repeat(9)}  ${'-'.repeat(9)}`);

@@ -8,7 +8,18 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { copyToTemp, isShuttingDown, killGroup, onShutdown, portIsFree, freePort, repoRoot, startCodeServer, ToolMissingError, type CodeServer } from '../harness/codeServer';
+import {
+  copyToTemp,
+  isShuttingDown,
+  killGroup,
+  onShutdown,
+  portIsFree,
+  freePort,
+  repoRoot,
+  startCodeServer,
+  ToolMissingError,
+  type CodeServer,
+} from '../harness/codeServer';
 import { DEMO_SETTINGS } from './settings';
 
 const DEMO_KEY = 'sk-test-penny-0000';
@@ -106,9 +117,18 @@ async function main(): Promise<void> {
 
   const workspace = copyToTemp(path.join(root, 'test', 'demo', 'workspace'), 'penny-demo-');
   log('starting VS Code (code-server)...');
-  const server: CodeServer = await startCodeServer({ workspace: workspace.dir, installVsix: vsix, settings, editorDefaults: true, env, port: await demoPort() });
+  const server: CodeServer = await startCodeServer({
+    workspace: workspace.dir,
+    installVsix: vsix,
+    settings,
+    editorDefaults: true,
+    env,
+    port: await demoPort(),
+  });
   const url = server.workbenchUrl();
-  console.log(`\n  Penny demo is running. Open:\n\n    ${url}\n\n  It opens on the sample workspace's README, which says what to try.\n  (code-server log: ${server.logFile})\n  Press Ctrl+C to stop.\n`);
+  console.log(
+    `\n  Penny demo is running. Open:\n\n    ${url}\n\n  It opens on the sample workspace's README, which says what to try.\n  (code-server log: ${server.logFile})\n  Press Ctrl+C to stop.\n`,
+  );
 
   // Runs until SIGINT/SIGTERM (the shutdown handlers stop code-server and the mock server, remove the
   // temp dirs and exit), or until code-server dies on its own.

@@ -66,7 +66,15 @@ export function resultsDir(): string {
 
 /** Saves a screenshot of the page as test-results/<name>.png; never throws (it is used on failure paths). */
 export async function saveScreenshot(page: Page, name: string): Promise<string | undefined> {
-  const file = path.join(resultsDir(), `${name.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120) || 'screenshot'}.png`);
+  const file = path.join(
+    resultsDir(),
+    `${
+      name
+        .replace(/[^a-zA-Z0-9._-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 120) || 'screenshot'
+    }.png`,
+  );
   try {
     await page.screenshot({ path: file, timeout: 10_000 });
     return file;

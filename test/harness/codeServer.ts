@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const INSTALL_HINT = 'run `bash test/tools/ensure-tools.sh` (it installs Node 24, code-server and Chromium and prints the exports), or run through `bash test/tools/with-tools.sh <command>`';
+const INSTALL_HINT =
+  'run `bash test/tools/ensure-tools.sh` (it installs Node 24, code-server and Chromium and prints the exports), or run through `bash test/tools/with-tools.sh <command>`';
 const CODE_SERVER_VERSION = '4.139.1';
 
 /** A missing tool: its message says how to install it; printed without a stack. */
@@ -72,7 +73,9 @@ function checkNodeForCodeServer(env: NodeJS.ProcessEnv): void {
   const result = spawnSync('node', ['-p', 'process.versions.node'], { env, encoding: 'utf8', timeout: 10_000 });
   const major = Number((result.stdout ?? '').trim().split('.')[0]);
   if (result.status !== 0 || !(major >= 22)) {
-    throw new ToolMissingError(`code-server needs Node >= 22 first on PATH; found ${result.error ? `no node (${result.error.message})` : `node ${(result.stdout ?? '').trim() || '?'}`}`);
+    throw new ToolMissingError(
+      `code-server needs Node >= 22 first on PATH; found ${result.error ? `no node (${result.error.message})` : `node ${(result.stdout ?? '').trim() || '?'}`}`,
+    );
   }
 }
 
@@ -354,16 +357,21 @@ async function launch(a: LaunchArgs): Promise<CodeServer | 'address-in-use'> {
   const configFile = path.join(a.tempDir, 'config.yaml');
   fs.writeFileSync(configFile, `bind-addr: ${a.host}:${a.port}\nauth: none\ncert: false\n`);
   const args = [
-    '--config', configFile,
-    '--bind-addr', `${a.host}:${a.port}`,
-    '--auth', 'none',
+    '--config',
+    configFile,
+    '--bind-addr',
+    `${a.host}:${a.port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', a.userDataDir,
-    '--extensions-dir', a.extensionsDir,
+    '--user-data-dir',
+    a.userDataDir,
+    '--extensions-dir',
+    a.extensionsDir,
   ];
   if (a.options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   if (a.options.locale) args.push('--locale', a.options.locale);

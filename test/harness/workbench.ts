@@ -128,7 +128,8 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
     describe: () => quickInputRows(page),
   });
   await page.keyboard.press('Enter');
-  const activeTabs = () => page.$$eval('.tabs-container .tab.active', (tabs) => tabs.map((t) => t.getAttribute('data-resource-name') ?? t.getAttribute('aria-label') ?? ''));
+  const activeTabs = () =>
+    page.$$eval('.tabs-container .tab.active', (tabs) => tabs.map((t) => t.getAttribute('data-resource-name') ?? t.getAttribute('aria-label') ?? ''));
   await waitUntil(`the active editor tab "${name}" (.tabs-container .tab.active[data-resource-name])`, async () => (await activeTabs()).includes(name), {
     timeoutMs,
     describe: async () => `active tabs: ${(await activeTabs()).join(', ') || 'none'}`,
@@ -138,9 +139,13 @@ export async function openFile(page: Page, name: string, timeoutMs = 20_000): Pr
     async () => (await page.locator('.editor-group-container .monaco-editor .inline-edits-view-gutter-indicator').count()) > 0,
     { timeoutMs },
   );
-  await waitUntil(`the editor of "${name}" to have the keyboard focus (.editor-group-container .monaco-editor.focused)`, async () => (await page.locator('.editor-group-container .monaco-editor.focused').count()) > 0, {
-    timeoutMs,
-  });
+  await waitUntil(
+    `the editor of "${name}" to have the keyboard focus (.editor-group-container .monaco-editor.focused)`,
+    async () => (await page.locator('.editor-group-container .monaco-editor.focused').count()) > 0,
+    {
+      timeoutMs,
+    },
+  );
 }
 
 /** Opens the command palette (F1) with its input focused. */
@@ -182,7 +187,15 @@ export async function findFrame(page: Page, selector: string, timeoutMs = 20_000
       }
       return undefined;
     },
-    { timeoutMs, intervalMs: 200, describe: () => `${page.frames().length} frames: ${page.frames().map((f) => f.url().slice(0, 80)).join(' | ')}` },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      describe: () =>
+        `${page.frames().length} frames: ${page
+          .frames()
+          .map((f) => f.url().slice(0, 80))
+          .join(' | ')}`,
+    },
   );
 }
 
@@ -285,7 +298,10 @@ export async function editorLines(page: Page): Promise<string[]> {
  * Waits for ghost text that satisfies `accept` (default: non-empty) and has not changed for
  * `stableMs` (multi-line ghost text is drawn in two passes), and returns it.
  */
-export async function readGhostText(page: Page, options: { accept?: (text: string) => boolean; stableMs?: number; timeoutMs?: number; what?: string } = {}): Promise<string> {
+export async function readGhostText(
+  page: Page,
+  options: { accept?: (text: string) => boolean; stableMs?: number; timeoutMs?: number; what?: string } = {},
+): Promise<string> {
   const accept = options.accept ?? ((text: string) => text.trim().length > 0);
   const stableMs = options.stableMs ?? 200;
   let last = '';

@@ -5,7 +5,14 @@ import type { PennyApi } from '../../src/extension';
 
 const EXTENSION_ID = 'penny-dev.penny';
 
-const COMMANDS = ['penny.setApiKey', 'penny.clearApiKey', 'penny.escalateSelection', 'penny.showCostReport', 'penny.focusChat', 'penny.toggleInlineCompletions'];
+const COMMANDS = [
+  'penny.setApiKey',
+  'penny.clearApiKey',
+  'penny.escalateSelection',
+  'penny.showCostReport',
+  'penny.focusChat',
+  'penny.toggleInlineCompletions',
+];
 
 const DEFAULTS: Record<string, unknown> = {
   'penny.baseUrl': 'https://api.openai.com/v1',
@@ -15,7 +22,14 @@ const DEFAULTS: Record<string, unknown> = {
 };
 
 /** The settings that choose where the key and data go, or what Penny may spend. */
-const USER_ONLY_SETTINGS = ['penny.baseUrl', 'penny.prices', 'penny.budget.daily', 'penny.budget.monthly', 'penny.budget.enforce', 'penny.escalation.confirmAbove'];
+const USER_ONLY_SETTINGS = [
+  'penny.baseUrl',
+  'penny.prices',
+  'penny.budget.daily',
+  'penny.budget.monthly',
+  'penny.budget.enforce',
+  'penny.escalation.confirmAbove',
+];
 
 interface ConfigurationContribution {
   properties?: Record<string, { scope?: string; default?: unknown }>;
@@ -30,7 +44,13 @@ function contributedProperties(extension: vscode.Extension<unknown>): Record<str
 describe('Penny activation', () => {
   it('is installed and activates', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(extension, `extension ${EXTENSION_ID} not found; installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    assert.ok(
+      extension,
+      `extension ${EXTENSION_ID} not found; installed: ${vscode.extensions.all
+        .map((e) => e.id)
+        .filter((id) => !id.startsWith('vscode.'))
+        .join(', ')}`,
+    );
     await extension.activate();
     assert.equal(extension.isActive, true);
   });

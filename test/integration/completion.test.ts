@@ -34,12 +34,16 @@ describe('inline completions', () => {
     await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
     await waitFor('the completion request to reach the local server', () => server.requests.length > 0, 45_000);
     // Trigger again until the suggestion shows (a repeat is served from Penny's cache), then commit it.
-    await waitFor('the ghost text to be committed into the document', async () => {
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
-      return document.getText().includes('return a + b;');
-    }, 45_000);
+    await waitFor(
+      'the ghost text to be committed into the document',
+      async () => {
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await vscode.commands.executeCommand('editor.action.inlineSuggest.commit');
+        return document.getText().includes('return a + b;');
+      },
+      45_000,
+    );
     assert.equal(server.requests.length, 1, 'repeated triggers at the same spot cost no new request');
     assert.equal(document.lineAt(1).text, '  return a + b;');
 

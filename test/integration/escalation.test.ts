@@ -40,7 +40,10 @@ describe('escalate a selection to gpt-4o', () => {
     await vscode.commands.executeCommand('penny.escalateSelection', { task: 'findBugs' });
 
     const events = api.escalationEvents().slice(before);
-    assert.deepEqual(events.map((e) => e.stage), ['estimated', 'sent']);
+    assert.deepEqual(
+      events.map((e) => e.stage),
+      ['estimated', 'sent'],
+    );
     const estimate = events[0].estimate!;
     assert.equal(estimate.model, 'gpt-4o');
     assert.ok(estimate.promptTokens > 50, `prompt tokens ${estimate.promptTokens}`);
@@ -67,10 +70,21 @@ describe('escalate a selection to gpt-4o', () => {
     const api = await penny();
     const before = api.escalationEvents().length;
     const running = vscode.commands.executeCommand('penny.escalateSelection', { task: 'explain' });
-    await waitFor('the confirmation to be asked', () => api.escalationEvents().slice(before).some((e) => e.stage === 'confirming'));
+    await waitFor('the confirmation to be asked', () =>
+      api
+        .escalationEvents()
+        .slice(before)
+        .some((e) => e.stage === 'confirming'),
+    );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await running;
-    assert.deepEqual(api.escalationEvents().slice(before).map((e) => e.stage), ['estimated', 'confirming', 'declined']);
+    assert.deepEqual(
+      api
+        .escalationEvents()
+        .slice(before)
+        .map((e) => e.stage),
+      ['estimated', 'confirming', 'declined'],
+    );
     assert.equal(server.requests.length, 0);
   });
 
@@ -80,10 +94,21 @@ describe('escalate a selection to gpt-4o', () => {
     const api = await penny();
     const before = api.escalationEvents().length;
     const running = vscode.commands.executeCommand('penny.escalateSelection', { task: 'explain' });
-    await waitFor('the confirmation to be asked', () => api.escalationEvents().slice(before).some((e) => e.stage === 'confirming'));
+    await waitFor('the confirmation to be asked', () =>
+      api
+        .escalationEvents()
+        .slice(before)
+        .some((e) => e.stage === 'confirming'),
+    );
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     await running;
-    assert.deepEqual(api.escalationEvents().slice(before).map((e) => e.stage), ['estimated', 'confirming', 'sent']);
+    assert.deepEqual(
+      api
+        .escalationEvents()
+        .slice(before)
+        .map((e) => e.stage),
+      ['estimated', 'confirming', 'sent'],
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -116,7 +141,10 @@ describe('escalate a selection to gpt-4o', () => {
     const api = await penny();
     const before = api.escalationEvents().length;
     await vscode.commands.executeCommand('penny.escalateSelection', { task: 'explain' });
-    const stages = api.escalationEvents().slice(before).map((e) => e.stage);
+    const stages = api
+      .escalationEvents()
+      .slice(before)
+      .map((e) => e.stage);
     assert.deepEqual(stages, ['estimated', 'refused']);
     assert.ok(api.escalationEvents().at(-1)!.estimate!.promptTokens > 128_000);
     assert.equal(server.requests.length, 0);

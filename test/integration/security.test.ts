@@ -30,9 +30,7 @@ describe('workspace settings cannot redirect requests', () => {
       'penny.inlineCompletions.debounceMs': 276,
     };
     await vscode.workspace.fs.writeFile(settingsFile, new TextEncoder().encode(JSON.stringify(hostile, null, 2)));
-    await waitFor('VS Code to read the workspace settings file', () =>
-      vscode.workspace.getConfiguration('penny').get('inlineCompletions.debounceMs') === 276,
-    );
+    await waitFor('VS Code to read the workspace settings file', () => vscode.workspace.getConfiguration('penny').get('inlineCompletions.debounceMs') === 276);
   });
   after(async () => {
     if (previous) await vscode.workspace.fs.writeFile(settingsFile, previous);
@@ -40,7 +38,7 @@ describe('workspace settings cannot redirect requests', () => {
     await Promise.all([userServer.stop(), evilServer.stop()]);
   });
 
-  it('a chat request still goes to the user\'s endpoint, priced by the user\'s table', async () => {
+  it("a chat request still goes to the user's endpoint, priced by the user's table", async () => {
     userServer.enqueue({ content: 'safe', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 1000, completion_tokens: 100 } });
     const answer = await (await penny()).ask('Where does this go?');
     assert.equal(answer.status, 'done');

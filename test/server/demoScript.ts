@@ -139,11 +139,7 @@ const CART_FUNCTIONS = [
   ],
   ['export function hasItem(cart: Cart, sku: string): boolean {', '  return cart.items.some((line) => line.product.sku === sku);', '}'],
   ['export function itemCount(cart: Cart): number {', '  return cart.items.reduce((n, line) => n + line.quantity, 0);', '}'],
-  [
-    'export function totalCents(cart: Cart, discount?: Discount): number {',
-    '  return applyDiscount(cart.subtotalCents(), discount);',
-    '}',
-  ],
+  ['export function totalCents(cart: Cart, discount?: Discount): number {', '  return applyDiscount(cart.subtotalCents(), discount);', '}'],
 ].map((lines) => lines.join('\n'));
 
 const SALES_FUNCTIONS = [
@@ -244,7 +240,13 @@ const OPERATORS: [RegExp, string][] = [
 /** Bodies that a function's name gives away, in TypeScript/JavaScript and in Python. */
 const NAMED_BODIES: [RegExp, (p: string[]) => [string, string] | undefined][] = [
   [/^clamp$/i, (p) => (p.length >= 3 ? [`return Math.min(${p[2]}, Math.max(${p[1]}, ${p[0]}));`, `return min(${p[2]}, max(${p[1]}, ${p[0]}))`] : undefined)],
-  [/^(?:average|mean|avg)/i, (p) => [`return ${p[0]}.length === 0 ? 0 : ${p[0]}.reduce((sum, n) => sum + n, 0) / ${p[0]}.length;`, `return sum(${p[0]}) / len(${p[0]}) if ${p[0]} else 0`]],
+  [
+    /^(?:average|mean|avg)/i,
+    (p) => [
+      `return ${p[0]}.length === 0 ? 0 : ${p[0]}.reduce((sum, n) => sum + n, 0) / ${p[0]}.length;`,
+      `return sum(${p[0]}) / len(${p[0]}) if ${p[0]} else 0`,
+    ],
+  ],
   [/^(?:sum|total)/i, (p) => [`return ${p[0]}.reduce((sum, n) => sum + n, 0);`, `return sum(${p[0]})`]],
   [/^(?:max|largest|highest)/i, (p) => [`return Math.max(...${p[0]});`, `return max(${p[0]})`]],
   [/^(?:min|smallest|lowest)/i, (p) => [`return Math.min(...${p[0]});`, `return min(${p[0]})`]],
@@ -284,12 +286,21 @@ function paramNames(paramList: string): string[] {
     } else current += char;
   }
   parts.push(current);
-  return parts.map((p) => p.trim().replace(/^\.\.\./, '').split(/[\s:=?]/)[0]).filter((p) => p !== '' && p !== 'self');
+  return parts
+    .map(
+      (p) =>
+        p
+          .trim()
+          .replace(/^\.\.\./, '')
+          .split(/[\s:=?]/)[0],
+    )
+    .filter((p) => p !== '' && p !== 'self');
 }
 
 const TS_HEADER = /function\s+(\w+)\s*(?:<[^>]*>)?\s*\(([^)]*)\)\s*(?::\s*[^{]+)?\{\s*$/;
 /** A method, getter or constructor of a class (not `if (...) {` and the like). */
-const METHOD_HEADER = /^\s*(?:(?:public|private|protected|static|async|get|set)\s+)*(?!(?:if|for|while|switch|catch|function)\b)\w+\s*\(([^)]*)\)\s*(?::\s*[^{]+)?\{\s*$/;
+const METHOD_HEADER =
+  /^\s*(?:(?:public|private|protected|static|async|get|set)\s+)*(?!(?:if|for|while|switch|catch|function)\b)\w+\s*\(([^)]*)\)\s*(?::\s*[^{]+)?\{\s*$/;
 const PY_HEADER = /^(\s*)def\s+(\w+)\s*\(([^)]*)\)\s*(?:->\s*[^:]+)?:\s*$/;
 
 /** A body for the function whose header ends the line (or the line above an empty one). */
@@ -299,7 +310,10 @@ function functionBody(cursor: Cursor): string | undefined {
   const line = atEmptyLine ? lines[lines.length - 2] : cursor.linePrefix;
   const indent = /^\s*/.exec(line)![0];
   // Only a function without a body yet: the next line is its closing brace, or less indented.
-  const next = cursor.suffix.split('\n').slice(1).find((l) => l.trim() !== '');
+  const next = cursor.suffix
+    .split('\n')
+    .slice(1)
+    .find((l) => l.trim() !== '');
   if (next !== undefined && /^\s*/.exec(next)![0].length > indent.length && !/^\s*[)\]}]/.test(next)) return undefined;
   if (cursor.language === 'python') {
     const def = PY_HEADER.exec(line);
@@ -355,7 +369,8 @@ function nearestCollection(cursor: Cursor): string | undefined {
 function valueFor(name: string, language: Language): string | undefined {
   const python = language === 'python';
   if (/^(?:is|has|should|can|did)(?:[A-Z_]|$)/.test(name)) return python ? 'False' : 'false';
-  if (/(?:^|_|[a-z])(?:[Bb]y[A-Z_]|[Mm]ap$|[Cc]ache$|[Ll]ookup$)/.test(name)) return python ? '{}' : language === 'ts' ? 'new Map<string, number>()' : 'new Map()';
+  if (/(?:^|_|[a-z])(?:[Bb]y[A-Z_]|[Mm]ap$|[Cc]ache$|[Ll]ookup$)/.test(name))
+    return python ? '{}' : language === 'ts' ? 'new Map<string, number>()' : 'new Map()';
   if (/(?:count|total|sum|index|size|length|cents|amount|^n|^i)$/i.test(name)) return '0';
   if (/(?:name|label|title|text|message)$/i.test(name)) return python ? '""' : "''";
   if (/[^s]s$|list$|items$/i.test(name)) return '[]';
@@ -394,7 +409,10 @@ function lineStart(cursor: Cursor): string | undefined {
 
   // At an empty line that ends a function which computed something and has not returned it yet.
   if (typed === '' && cursor.multiline && latest && cursor.linePrefix.length > 0 && !scope.lines.some((l) => /^\s*return\b/.test(l))) {
-    const next = cursor.suffix.split('\n').slice(1).find((l) => l.trim() !== '');
+    const next = cursor.suffix
+      .split('\n')
+      .slice(1)
+      .find((l) => l.trim() !== '');
     const closesHere = next === undefined || /^\s*/.exec(next)![0].length < cursor.linePrefix.length;
     if (closesHere && (TS_HEADER.test(scope.header) || METHOD_HEADER.test(scope.header) || PY_HEADER.test(scope.header))) return `return ${latest}${end}`;
   }
@@ -450,7 +468,8 @@ function functionsIn(attached: Attached): CodeFunction[] {
   const lines = attached.code.split('\n');
   const found: CodeFunction[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const header = language === 'python' ? PY_HEADER.exec(lines[i]) : /^(\s*)(?:export\s+)?(?:async\s+)?function\s+(\w+)\s*(?:<[^>]*>)?\s*\(([^)]*)\)/.exec(lines[i]);
+    const header =
+      language === 'python' ? PY_HEADER.exec(lines[i]) : /^(\s*)(?:export\s+)?(?:async\s+)?function\s+(\w+)\s*(?:<[^>]*>)?\s*\(([^)]*)\)/.exec(lines[i]);
     if (!header) continue;
     const indent = header[1].length;
     let end = i + 1;
@@ -551,9 +570,18 @@ function pitfalls(fn: CodeFunction): { finding: string; fix?: (text: string) => 
   const found: { finding: string; fix?: (text: string) => string }[] = [];
   const text = fn.text;
   if (fn.language === 'python') {
-    if (/^\s*except\s*:/m.test(text)) found.push({ finding: 'A bare `except:` also catches `KeyboardInterrupt` and `SystemExit`; catch the exceptions you expect.', fix: (t) => t.replace(/except\s*:/g, 'except Exception:') });
-    if (/def \w+\([^)]*=\s*(?:\[\]|\{\})/.test(text)) found.push({ finding: 'A mutable default argument (`[]` or `{}`) is created once and shared by every call; default to `None` and create it inside.' });
-    if (/[!=]= None\b/.test(text)) found.push({ finding: 'Compare with `None` using `is` / `is not`, not `==`.', fix: (t) => t.replace(/== None\b/g, 'is None').replace(/!= None\b/g, 'is not None') });
+    if (/^\s*except\s*:/m.test(text))
+      found.push({
+        finding: 'A bare `except:` also catches `KeyboardInterrupt` and `SystemExit`; catch the exceptions you expect.',
+        fix: (t) => t.replace(/except\s*:/g, 'except Exception:'),
+      });
+    if (/def \w+\([^)]*=\s*(?:\[\]|\{\})/.test(text))
+      found.push({ finding: 'A mutable default argument (`[]` or `{}`) is created once and shared by every call; default to `None` and create it inside.' });
+    if (/[!=]= None\b/.test(text))
+      found.push({
+        finding: 'Compare with `None` using `is` / `is not`, not `==`.',
+        fix: (t) => t.replace(/== None\b/g, 'is None').replace(/!= None\b/g, 'is not None'),
+      });
     return found;
   }
   // `x == null` (null or undefined) is a deliberate idiom; other loose comparisons are not.
@@ -563,9 +591,12 @@ function pitfalls(fn: CodeFunction): { finding: string; fix?: (text: string) => 
       fix: (t) => t.replace(/([^=!<>])==(?!=|\s*null\b)/g, '$1===').replace(/!=(?!=|\s*null\b)/g, '!=='),
     });
   }
-  if (/parseInt\([^,)]+\)/.test(text)) found.push({ finding: '`parseInt` without a radix: pass `10`, or use `Number(...)`.', fix: (t) => t.replace(/parseInt\(([^,)]+)\)/g, 'parseInt($1, 10)') });
-  if (/\bvar\s/.test(text)) found.push({ finding: '`var` is function-scoped and hoisted; `let` or `const` say what you mean.', fix: (t) => t.replace(/\bvar\s/g, 'let ') });
-  if (/\.forEach\(\s*async\b/.test(text)) found.push({ finding: '`forEach(async ...)` does not wait for the callbacks: use `for ... of` with `await`, or `Promise.all`.' });
+  if (/parseInt\([^,)]+\)/.test(text))
+    found.push({ finding: '`parseInt` without a radix: pass `10`, or use `Number(...)`.', fix: (t) => t.replace(/parseInt\(([^,)]+)\)/g, 'parseInt($1, 10)') });
+  if (/\bvar\s/.test(text))
+    found.push({ finding: '`var` is function-scoped and hoisted; `let` or `const` say what you mean.', fix: (t) => t.replace(/\bvar\s/g, 'let ') });
+  if (/\.forEach\(\s*async\b/.test(text))
+    found.push({ finding: '`forEach(async ...)` does not wait for the callbacks: use `for ... of` with `await`, or `Promise.all`.' });
   return found;
 }
 
@@ -628,7 +659,7 @@ function reviewApplyDiscount(fn: CodeFunction, intro: string): string {
 
 function improveApplyDiscount(fn: CodeFunction): string {
   return [
-    "Here is a tighter `applyDiscount`. For every valid discount it returns what it returned before, except where floating point made it a cent off; what changes is how it treats bad input:",
+    'Here is a tighter `applyDiscount`. For every valid discount it returns what it returned before, except where floating point made it a cent off; what changes is how it treats bad input:',
     '',
     '1. **Exact arithmetic.** `1 - percent / 100` is a binary fraction that is not exact (0.7, 0.85, ...), so `subtotalCents * (1 - percent / 100)` can land a hair below a half cent and round the wrong way: $12.95 at 30% off gave 906 cents instead of 907. Multiplying the integer cents by `100 - percent` keeps everything an exact integer until the one division.',
     '2. **A percentage that is not a number.** `Math.max(0, NaN)` is `NaN`, so a discount with a broken `percent` (from a form or a JSON file, say) turned the whole total into `NaN`. It now counts as no discount, like a missing one.',
@@ -643,13 +674,19 @@ function improveApplyDiscount(fn: CodeFunction): string {
 }
 
 function moduleOf(label: string): string {
-  const file = label.replace(/:[\d-]+$/, '').split('/').pop() ?? 'cart.ts';
+  const file =
+    label
+      .replace(/:[\d-]+$/, '')
+      .split('/')
+      .pop() ?? 'cart.ts';
   return `./${file.replace(/\.[cm]?[jt]sx?$/, '')}`;
 }
 
 function testsForApplyDiscount(label: string, withCart: boolean): string {
   const from = moduleOf(label);
-  const imports = withCart ? `import { applyDiscount, Cart, type Discount, type Product } from '${from}';` : `import { applyDiscount, type Discount } from '${from}';`;
+  const imports = withCart
+    ? `import { applyDiscount, Cart, type Discount, type Product } from '${from}';`
+    : `import { applyDiscount, type Discount } from '${from}';`;
   const cartTests = withCart
     ? [
         '',
@@ -687,7 +724,7 @@ function testsForApplyDiscount(label: string, withCart: boolean): string {
     '',
     "test('takes the percentage off and rounds to whole cents', () => {",
     '  assert.equal(applyDiscount(1999, tenOff), 1799); // 1799.1',
-    '  assert.equal(applyDiscount(1005, { code: \'HALF\', percent: 50 }), 503); // 502.5 rounds up',
+    "  assert.equal(applyDiscount(1005, { code: 'HALF', percent: 50 }), 503); // 502.5 rounds up",
     '});',
     '',
     "test('applies from the minimum subtotal on, not below it', () => {",
@@ -729,10 +766,20 @@ function testsFor(functions: CodeFunction[], label: string): string {
   const known = functions.filter((fn) => KNOWN_CASES[fn.name]);
   const tested = (known.length > 0 ? known : functions).slice(0, 3);
   if (python) {
-    const moduleName = (label.replace(/:[\d-]+$/, '').split('/').pop() ?? 'module.py').replace(/\.py$/, '');
+    const moduleName = (
+      label
+        .replace(/:[\d-]+$/, '')
+        .split('/')
+        .pop() ?? 'module.py'
+    ).replace(/\.py$/, '');
     const blocks = tested.map((fn) => [
       `def test_${fn.name}():`,
-      ...(KNOWN_CASES[fn.name] ?? [`result = ${fn.name}(${fn.params.map(() => '...').join(', ')})  # typical input`, 'assert result == ...  # the value you expect']).map((l) => `    ${l}`),
+      ...(
+        KNOWN_CASES[fn.name] ?? [
+          `result = ${fn.name}(${fn.params.map(() => '...').join(', ')})  # typical input`,
+          'assert result == ...  # the value you expect',
+        ]
+      ).map((l) => `    ${l}`),
     ]);
     return [
       `Here are pytest tests for ${tested.map((fn) => code(fn.name)).join(', ')}: one case per behaviour, with names that say what broke when one fails.`,
@@ -743,12 +790,19 @@ function testsFor(functions: CodeFunction[], label: string): string {
       blocks.map((b) => b.join('\n')).join('\n\n\n'),
       '```',
       '',
-      known.length > 0 ? 'Run them with `pytest`.' : 'Fill in the inputs and the values you expect from what the function is for: the code alone cannot say which answers are right.',
+      known.length > 0
+        ? 'Run them with `pytest`.'
+        : 'Fill in the inputs and the values you expect from what the function is for: the code alone cannot say which answers are right.',
     ].join('\n');
   }
   const blocks = tested.map((fn) => [
     `test('${fn.name}', () => {`,
-    ...(KNOWN_CASES[fn.name] ?? [`const result = ${fn.name}(${fn.params.map(() => '/* typical input */').join(', ')});`, 'assert.deepEqual(result, /* the value you expect */);']).map((l) => `  ${l}`),
+    ...(
+      KNOWN_CASES[fn.name] ?? [
+        `const result = ${fn.name}(${fn.params.map(() => '/* typical input */').join(', ')});`,
+        'assert.deepEqual(result, /* the value you expect */);',
+      ]
+    ).map((l) => `  ${l}`),
     '});',
   ]);
   return [
@@ -762,7 +816,9 @@ function testsFor(functions: CodeFunction[], label: string): string {
     blocks.map((b) => b.join('\n')).join('\n\n'),
     '```',
     '',
-    known.length > 0 ? 'Run them with `npx tsx --test`, or compile with `tsc` and run `node --test`.' : 'Fill in the inputs and the values you expect from what the function is for: the code alone cannot say which answers are right. Add a case for each early return and for empty input.',
+    known.length > 0
+      ? 'Run them with `npx tsx --test`, or compile with `tsc` and run `node --test`.'
+      : 'Fill in the inputs and the values you expect from what the function is for: the code alone cannot say which answers are right. Add a case for each early return and for empty input.',
   ].join('\n');
 }
 
@@ -800,8 +856,13 @@ function explainFile(attached: Attached): string {
   if (interfaces.length) parts.push(`- The data: ${interfaces.join(', ')}.`);
   parts.push(...classes);
   for (const fn of functions.slice(0, 6)) {
-    const last = fn.body.filter((l) => /^\s*return\b/.test(l)).at(-1)?.trim();
-    parts.push(`- **${code(fn.name)}**${fn.params.length ? ` (${fn.params.join(', ')})` : ''}${last ? `: ${describeStatement(last, undefined, language === 'python')!.replace(/^It /, 'it ')}` : '.'}`);
+    const last = fn.body
+      .filter((l) => /^\s*return\b/.test(l))
+      .at(-1)
+      ?.trim();
+    parts.push(
+      `- **${code(fn.name)}**${fn.params.length ? ` (${fn.params.join(', ')})` : ''}${last ? `: ${describeStatement(last, undefined, language === 'python')!.replace(/^It /, 'it ')}` : '.'}`,
+    );
   }
   const main = functions.find(isApplyDiscount) ?? [...functions].sort((a, b) => b.body.length - a.body.length)[0];
   if (main && functions.length > 1) parts.push('', `The one with the most going on is ${code(main.name)}.`, '', explainFunction(main));
@@ -811,16 +872,46 @@ function explainFile(attached: Attached): string {
 
 /** Answers to "what does X do" for what the sample workspace uses, without its code. */
 const BUILTINS: [RegExp, string][] = [
-  [/^Math\.round$/, '`Math.round(x)` rounds to the nearest integer; exact halves go up, towards +Infinity: `Math.round(2.5)` is `3` and `Math.round(-2.5)` is `-2`. For money in cents, round once at the end, not at every step.'],
-  [/^Math\.(?:min|max)$/, '`Math.min(a, b)` and `Math.max(a, b)` return the smaller and the larger of their arguments; together, `Math.min(100, Math.max(0, x))` clamps `x` to the range 0-100. If any argument is `NaN`, the result is `NaN`: clamping does not clean up a value that is not a number.'],
-  [/^(?:Intl\.)?NumberFormat$/, "`Intl.NumberFormat` formats numbers for a locale. With `{ style: 'currency', currency: 'USD' }` it writes `19.99` as `$19.99` in `en-US` and as `19,99 $US` in `fr-FR`. Create one per locale and currency and reuse it: building one is slow."],
-  [/^(?:Array\.prototype\.)?reduce$/, '`array.reduce((acc, item) => ..., initial)` folds an array into one value: it calls the function for each element with the value so far. `[1, 2, 3].reduce((sum, n) => sum + n, 0)` is `6`. Always pass the initial value: without it, an empty array throws.'],
-  [/^Number\.isInteger$/, '`Number.isInteger(x)` is `true` for numbers without a fractional part (`3`, `-2`, `1e3`) and `false` for everything else, including `NaN`, `Infinity` and the string `"3"`.'],
-  [/^(?:Date\.prototype\.)?toISOString$/, '`date.toISOString()` writes the date in UTC as `2026-03-01T12:00:00.000Z`. Its first 10 characters are the UTC day, which is why `isoDay` can `slice(0, 10)`; the local day can differ.'],
-  [/^(?:collections\.)?defaultdict$/, '`defaultdict(int)` is a `dict` that creates a missing key with `int()`, that is `0`, the first time you read it, so `totals[key] += amount` works without checking whether the key exists.'],
-  [/^(?:csv\.)?DictReader$/, '`csv.DictReader(handle)` reads a CSV file row by row, each row a `dict` keyed by the header line. Every value is a string: convert numbers yourself (`int(row["quantity"])`). Open the file with `newline=""`.'],
-  [/^sorted$/, '`sorted(iterable)` returns a new sorted list and leaves the input alone. `sorted(totals.items())` sorts (key, value) pairs by key, so `dict(sorted(...))` gives a dict in key order.'],
-  [/^Map$/, "A `Map` keeps key/value pairs in insertion order, with keys of any type. `map.get(key)` is `undefined` for a missing key; `[...map.values()]` gives the values as an array."],
+  [
+    /^Math\.round$/,
+    '`Math.round(x)` rounds to the nearest integer; exact halves go up, towards +Infinity: `Math.round(2.5)` is `3` and `Math.round(-2.5)` is `-2`. For money in cents, round once at the end, not at every step.',
+  ],
+  [
+    /^Math\.(?:min|max)$/,
+    '`Math.min(a, b)` and `Math.max(a, b)` return the smaller and the larger of their arguments; together, `Math.min(100, Math.max(0, x))` clamps `x` to the range 0-100. If any argument is `NaN`, the result is `NaN`: clamping does not clean up a value that is not a number.',
+  ],
+  [
+    /^(?:Intl\.)?NumberFormat$/,
+    "`Intl.NumberFormat` formats numbers for a locale. With `{ style: 'currency', currency: 'USD' }` it writes `19.99` as `$19.99` in `en-US` and as `19,99 $US` in `fr-FR`. Create one per locale and currency and reuse it: building one is slow.",
+  ],
+  [
+    /^(?:Array\.prototype\.)?reduce$/,
+    '`array.reduce((acc, item) => ..., initial)` folds an array into one value: it calls the function for each element with the value so far. `[1, 2, 3].reduce((sum, n) => sum + n, 0)` is `6`. Always pass the initial value: without it, an empty array throws.',
+  ],
+  [
+    /^Number\.isInteger$/,
+    '`Number.isInteger(x)` is `true` for numbers without a fractional part (`3`, `-2`, `1e3`) and `false` for everything else, including `NaN`, `Infinity` and the string `"3"`.',
+  ],
+  [
+    /^(?:Date\.prototype\.)?toISOString$/,
+    '`date.toISOString()` writes the date in UTC as `2026-03-01T12:00:00.000Z`. Its first 10 characters are the UTC day, which is why `isoDay` can `slice(0, 10)`; the local day can differ.',
+  ],
+  [
+    /^(?:collections\.)?defaultdict$/,
+    '`defaultdict(int)` is a `dict` that creates a missing key with `int()`, that is `0`, the first time you read it, so `totals[key] += amount` works without checking whether the key exists.',
+  ],
+  [
+    /^(?:csv\.)?DictReader$/,
+    '`csv.DictReader(handle)` reads a CSV file row by row, each row a `dict` keyed by the header line. Every value is a string: convert numbers yourself (`int(row["quantity"])`). Open the file with `newline=""`.',
+  ],
+  [
+    /^sorted$/,
+    '`sorted(iterable)` returns a new sorted list and leaves the input alone. `sorted(totals.items())` sorts (key, value) pairs by key, so `dict(sorted(...))` gives a dict in key order.',
+  ],
+  [
+    /^Map$/,
+    'A `Map` keeps key/value pairs in insertion order, with keys of any type. `map.get(key)` is `undefined` for a missing key; `[...map.values()]` gives the values as an array.',
+  ],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -980,7 +1071,9 @@ function review(fn: CodeFunction, question: string): string {
     '',
     ...found.map((p, i) => `${i + 1}. ${p.finding}`),
     '',
-    ...(fixed !== fn.text ? ['With the mechanical fixes applied:', '', '```' + fence, fixed, '```'] : ['These need a decision from you rather than a mechanical fix.']),
+    ...(fixed !== fn.text
+      ? ['With the mechanical fixes applied:', '', '```' + fence, fixed, '```']
+      : ['These need a decision from you rather than a mechanical fix.']),
   ].join('\n');
 }
 
@@ -1001,7 +1094,9 @@ function improve(fn: CodeFunction): string {
     improved,
     '```',
     '',
-    found.length > 0 ? 'Behaviour is unchanged for the inputs it handled correctly before.' : 'If it misbehaves somewhere, tell me the input and I will look at that case specifically.',
+    found.length > 0
+      ? 'Behaviour is unchanged for the inputs it handled correctly before.'
+      : 'If it misbehaves somewhere, tell me the input and I will look at that case specifically.',
   ].join('\n');
 }
 
@@ -1045,7 +1140,7 @@ function discountAnswer(attached: Attached[]): string {
     `${code(cart.label.replace(/:[\d-]+$/, ''))} already has the hard part: a \`Discount\` carries the \`code\`, the \`percent\` (0-100) and an optional \`minimumCents\`, and \`applyDiscount()\` clamps the percentage, honours the minimum and rounds to whole cents. What's missing is turning the code a customer types into a \`Discount\`, and using it for the cart's total:`,
     '',
     '1. **Keep the valid codes in one table**, in upper case, so there is one place to add or retire a code.',
-    "2. **Normalise what the customer types** (trim, upper case) and look it up. An unknown code gives `undefined`, which `applyDiscount()` already treats as no discount.",
+    '2. **Normalise what the customer types** (trim, upper case) and look it up. An unknown code gives `undefined`, which `applyDiscount()` already treats as no discount.',
     "3. **Compute the total from the cart's subtotal**, so the discount is applied once, in integer cents.",
     '',
     '```typescript',
@@ -1109,7 +1204,14 @@ function answerEscalation(escalation: Escalation): string {
 
 function wholeSelection(attached: Attached): CodeFunction {
   const lines = attached.code.split('\n');
-  return { name: attached.label, params: [], header: attached.label, body: lines.filter((l) => l.trim() !== ''), text: attached.code.trimEnd(), language: codeLanguage(attached) };
+  return {
+    name: attached.label,
+    params: [],
+    header: attached.label,
+    body: lines.filter((l) => l.trim() !== ''),
+    text: attached.code.trimEnd(),
+    language: codeLanguage(attached),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1142,7 +1244,8 @@ const TOPICS: Topic[] = [
   {
     keywords: /\btests?\b|mocha|assert/i,
     title: 'Writing a unit test',
-    summary: 'A good unit test checks one behaviour, runs fast and fails with a message that says what broke. Attach the code (**+ File**) and I will write the tests for it.',
+    summary:
+      'A good unit test checks one behaviour, runs fast and fails with a message that says what broke. Attach the code (**+ File**) and I will write the tests for it.',
     points: ['Arrange the inputs, act once, assert the result.', 'Name the test after the behaviour.', 'Avoid sleeps: wait on an event with a timeout.'],
     code: [
       "import { test } from 'node:test';",
@@ -1171,13 +1274,7 @@ const TOPICS: Topic[] = [
     title: 'Handling errors',
     summary: 'Catch an error where you can do something useful with it, and keep its cause when you rethrow.',
     points: ['Narrow `unknown` before using it.', 'Add context with `cause`.', 'Show the user what to do next.'],
-    code: [
-      'try {',
-      '  await save(document);',
-      '} catch (error) {',
-      "  throw new Error('Could not save the document', { cause: error });",
-      '}',
-    ].join('\n'),
+    code: ['try {', '  await save(document);', '} catch (error) {', "  throw new Error('Could not save the document', { cause: error });", '}'].join('\n'),
   },
 ];
 

@@ -305,7 +305,12 @@ export class MockOpenAIServer {
 
     if (reply.error) {
       const { status, message, type, code, param, headers } = reply.error;
-      const error = { message: message ?? http.STATUS_CODES[status] ?? 'Error', type: type ?? defaultErrorType(status, code), param: param ?? null, code: code ?? null };
+      const error = {
+        message: message ?? http.STATUS_CODES[status] ?? 'Error',
+        type: type ?? defaultErrorType(status, code),
+        param: param ?? null,
+        code: code ?? null,
+      };
       sendError(res, status, error, headers);
       return;
     }
@@ -445,12 +450,7 @@ async function streamCompletion(
   res.end('data: [DONE]\n\n');
 }
 
-async function completeAtOnce(
-  res: http.ServerResponse,
-  reply: ScriptedReply,
-  completion: Completion,
-  signal: AbortSignal,
-): Promise<void> {
+async function completeAtOnce(res: http.ServerResponse, reply: ScriptedReply, completion: Completion, signal: AbortSignal): Promise<void> {
   if (reply.cutAfterChunks !== undefined) {
     res.destroy();
     return;

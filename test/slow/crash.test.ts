@@ -142,7 +142,10 @@ function listDir(dir: string): string[] {
 async function inspect(dir: string): Promise<DiskState> {
   const ledgerDir = path.join(dir, 'ledger');
   const ledgerFiles = listDir(ledgerDir);
-  assert.ok(ledgerFiles.every((name) => /^ledger-\d{4}-\d{2}\.jsonl$/.test(name)), `only month files in the ledger: ${ledgerFiles.join(', ')}`);
+  assert.ok(
+    ledgerFiles.every((name) => /^ledger-\d{4}-\d{2}\.jsonl$/.test(name)),
+    `only month files in the ledger: ${ledgerFiles.join(', ')}`,
+  );
   let validLines = 0;
   let tornLines = 0;
   for (const name of ledgerFiles) {
@@ -164,7 +167,11 @@ async function inspect(dir: string): Promise<DiskState> {
   const records = await ledger.recent(10_000_000);
   assert.equal(records.length, validLines, 'the ledger reads every whole line');
   const report = await ledger.report();
-  assert.equal(report.byDay.reduce((n, d) => n + d.totals.requests, 0), validLines, 'the report counts every whole line');
+  assert.equal(
+    report.byDay.reduce((n, d) => n + d.totals.requests, 0),
+    validLines,
+    'the report counts every whole line',
+  );
 
   const conversationDir = path.join(dir, 'conversations');
   const names = listDir(conversationDir);
@@ -230,7 +237,10 @@ describe('crash safety: SIGKILL while chatting as fast as possible', function ()
       assert.ok(disk.validRecords <= acked.size + kills, `${label}: ${disk.validRecords} records, more than ${acked.size} acknowledged + ${kills} in flight`);
       assert.ok(disk.tornLines <= kills, `${label}: ${disk.tornLines} torn lines after ${kills} kills`);
       assert.equal(disk.ledgerWarnings.length, Math.min(disk.tornLines, 6), `${label}: each torn line is reported (${disk.ledgerWarnings.join(' | ')})`);
-      assert.ok(disk.ledgerWarnings.every((w) => /skipped (an incomplete|a corrupt|\d+ more corrupt) line/.test(w)), disk.ledgerWarnings.join(' | '));
+      assert.ok(
+        disk.ledgerWarnings.every((w) => /skipped (an incomplete|a corrupt|\d+ more corrupt) line/.test(w)),
+        disk.ledgerWarnings.join(' | '),
+      );
 
       // The conversations: every acknowledged answer is saved, done, with its text.
       for (const [answerId, ack] of acked) {
@@ -245,8 +255,19 @@ describe('crash safety: SIGKILL while chatting as fast as possible', function ()
       assert.ok(disk.danglingQuestions <= kills, `${label}: ${disk.danglingQuestions} questions without an answer after ${kills} kills`);
 
       // What this kill left beyond the acknowledged requests, against what the previous kills had left.
-      const now = { records: disk.validRecords - acked.size, torn: disk.tornLines, answers: unacknowledged.length, temporary: disk.orphanTemporaryFiles, dangling: disk.danglingQuestions };
-      const left = { records: now.records - previous.records, torn: now.torn - previous.torn, answers: now.answers - previous.answers, temporary: now.temporary - previous.temporary };
+      const now = {
+        records: disk.validRecords - acked.size,
+        torn: disk.tornLines,
+        answers: unacknowledged.length,
+        temporary: disk.orphanTemporaryFiles,
+        dangling: disk.danglingQuestions,
+      };
+      const left = {
+        records: now.records - previous.records,
+        torn: now.torn - previous.torn,
+        answers: now.answers - previous.answers,
+        temporary: now.temporary - previous.temporary,
+      };
       const plan = PLANS[round];
       if ('phase' in plan) {
         assert.equal(result.stoppedAt, plan.phase, `${label}: the child reached the point to be killed at`);
@@ -257,7 +278,10 @@ describe('crash safety: SIGKILL while chatting as fast as possible', function ()
           assert.ok(left[key] >= min && left[key] <= max, `${label}: the kill left ${JSON.stringify(left)}, expected ${JSON.stringify(expected)}`);
         }
       } else {
-        assert.ok(left.records <= 1 && left.torn <= 1 && left.answers <= 1 && left.temporary <= 1, `${label}: one request in flight at most: ${JSON.stringify(left)}`);
+        assert.ok(
+          left.records <= 1 && left.torn <= 1 && left.answers <= 1 && left.temporary <= 1,
+          `${label}: one request in flight at most: ${JSON.stringify(left)}`,
+        );
       }
       const landed =
         'phase' in plan

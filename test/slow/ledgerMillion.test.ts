@@ -22,7 +22,6 @@ const KEEP_MONTHS = 13;
 const NOW = new Date('2026-11-20T12:00:00.000Z');
 const REPORT_DAYS = 30;
 
-
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const localDay = (d: Date) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
 const utcMonth = (d: Date) => `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}`;
@@ -32,9 +31,7 @@ class Expected {
   private readonly tallies = new Map<string, { units: number; requests: number; unpriced: number; estimatedUnits: number }>();
   readonly today = localDay(NOW);
   readonly month = this.today.slice(0, 7);
-  readonly windowDays = new Set(
-    Array.from({ length: REPORT_DAYS }, (_, back) => localDay(new Date(NOW.getFullYear(), NOW.getMonth(), NOW.getDate() - back))),
-  );
+  readonly windowDays = new Set(Array.from({ length: REPORT_DAYS }, (_, back) => localDay(new Date(NOW.getFullYear(), NOW.getMonth(), NOW.getDate() - back))));
 
   add(record: LedgerRecord, day: string): void {
     const keys: string[] = [];
@@ -131,7 +128,9 @@ function writeOversizedMonth(dir: string, minBytes: number): Written {
   const next = mulberry32(4096);
   const prices = new PriceBook();
   const monthStart = Date.UTC(NOW.getUTCFullYear(), NOW.getUTCMonth(), 1);
-  const block = Array.from({ length: 1000 }, (_, i) => randomLedgerRecord(new Date(monthStart + Math.floor(((NOW.getTime() - monthStart) * i) / 1000)), next, prices));
+  const block = Array.from({ length: 1000 }, (_, i) =>
+    randomLedgerRecord(new Date(monthStart + Math.floor(((NOW.getTime() - monthStart) * i) / 1000)), next, prices),
+  );
   const padding = `,"note":"${'x'.repeat(4000)}"}`;
   const bytes = Buffer.from(block.map((record) => `${lineOf(record).slice(0, -1)}${padding}\n`).join(''));
   const file = `ledger-${utcMonth(NOW)}.jsonl`;

@@ -94,9 +94,11 @@ describe('Penny chat (UI)', function () {
 
   function reply(req: RecordedRequest): ScriptedReply {
     const question = lastUserText(req);
-    if (question.includes(MD_QUESTION)) return { content: MD_ANSWER, usage: MD_USAGE, chunkSize: 6, chunkDelayMs: 40, holdAfterChunks: 20, resume: markdownAnswerReleased };
+    if (question.includes(MD_QUESTION))
+      return { content: MD_ANSWER, usage: MD_USAGE, chunkSize: 6, chunkDelayMs: 40, holdAfterChunks: 20, resume: markdownAnswerReleased };
     if (question.includes(STOP_QUESTION)) return { content: STOP_ANSWER, chunkSize: 4, chunkDelayMs: 150 };
-    if (question.includes(HOSTILE_QUESTION)) return { content: hostileAnswer(new URL(ui!.mock.url).origin), usage: { prompt_tokens: 400, completion_tokens: 100, cached_tokens: 0 } };
+    if (question.includes(HOSTILE_QUESTION))
+      return { content: hostileAnswer(new URL(ui!.mock.url).origin), usage: { prompt_tokens: 400, completion_tokens: 100, cached_tokens: 0 } };
     return NO_COMPLETION;
   }
 
@@ -143,13 +145,24 @@ describe('Penny chat (UI)', function () {
     await ask(chat, MD_QUESTION);
     await waitUntil(
       'the half-streamed answer drawn with data-status="streaming"',
-      () => chat.evaluate(() => ((globalThis as any).__pennyLog as Array<{ status: string; length: number }>).some((e) => e.status === 'streaming' && e.length > 0)),
+      () =>
+        chat.evaluate(() =>
+          ((globalThis as any).__pennyLog as Array<{ status: string; length: number }>).some((e) => e.status === 'streaming' && e.length > 0),
+        ),
       { timeoutMs: 60_000, describe: () => describeRequests(ui!.mock) },
     );
     releaseMarkdownAnswer();
-    const answer = await waitForMessage(chat, `the answer to "${MD_QUESTION}" (data-status="done")`, (m) => m.role === 'assistant' && m.status === 'done' && m.body.includes('Call it as'), 60_000, ui!.mock);
+    const answer = await waitForMessage(
+      chat,
+      `the answer to "${MD_QUESTION}" (data-status="done")`,
+      (m) => m.role === 'assistant' && m.status === 'done' && m.body.includes('Call it as'),
+      60_000,
+      ui!.mock,
+    );
 
-    const log: Array<{ id: string; status: string; length: number }> = (await chat.evaluate(() => (globalThis as any).__pennyLog)).filter((e: { id: string }) => e.id === answer.id);
+    const log: Array<{ id: string; status: string; length: number }> = (await chat.evaluate(() => (globalThis as any).__pennyLog)).filter(
+      (e: { id: string }) => e.id === answer.id,
+    );
     const streamed = log.filter((e) => e.status === 'streaming' && e.length > 0);
     note(`${log.length} states recorded, ${streamed.length} partial renders while streaming, final text ${answer.body.length} characters`);
     assert.ok(
@@ -190,7 +203,10 @@ describe('Penny chat (UI)', function () {
     const expected = [...before.slice(0, -1), ...CODE_LINES];
     const insert = chat.locator(`.message[data-id="${answer.id}"] .code-block button[data-action="insert"]`);
     await insert.click();
-    await waitUntil('the Insert button to say "Inserted"', async () => (await insert.textContent()) === 'Inserted', { timeoutMs: 20_000, describe: async () => `"${await insert.textContent()}"` });
+    await waitUntil('the Insert button to say "Inserted"', async () => (await insert.textContent()) === 'Inserted', {
+      timeoutMs: 20_000,
+      describe: async () => `"${await insert.textContent()}"`,
+    });
     const lines = await waitUntil(
       'the editor to hold sample.ts with the greet() code inserted on its last line',
       async () => {
@@ -204,11 +220,23 @@ describe('Penny chat (UI)', function () {
 
   it('stops an answer mid-way, keeping its text with an estimated cost', async () => {
     await ask(chat, STOP_QUESTION);
-    const streaming = await waitForMessage(chat, 'the story to be streaming with some text shown', (m) => m.role === 'assistant' && m.status === 'streaming' && m.body.length >= 40, 60_000, ui!.mock);
+    const streaming = await waitForMessage(
+      chat,
+      'the story to be streaming with some text shown',
+      (m) => m.role === 'assistant' && m.status === 'streaming' && m.body.length >= 40,
+      60_000,
+      ui!.mock,
+    );
     const send = chat.locator('#send');
     assert.equal((await send.textContent())?.trim(), 'Stop', 'the Send button says Stop while the answer streams');
     await send.click();
-    const stopped = await waitForMessage(chat, `the story's message to end with data-status="stopped"`, (m) => m.id === streaming.id && m.status !== 'streaming', 30_000, ui!.mock);
+    const stopped = await waitForMessage(
+      chat,
+      `the story's message to end with data-status="stopped"`,
+      (m) => m.id === streaming.id && m.status !== 'streaming',
+      30_000,
+      ui!.mock,
+    );
     assert.equal(stopped.status, 'stopped');
     const text = stopped.body.trim();
     note(`stopped after ${text.length} of ${STOP_ANSWER.length} characters; cost line: ${stopped.cost}`);
@@ -221,7 +249,11 @@ describe('Penny chat (UI)', function () {
     const later = (await chatMessages(chat)).find((m) => m.id === streaming.id);
     assert.equal(later?.body.trim(), text);
     // The README picture: two answers with their costs (one exact, one estimated) beside the editor holding the inserted code.
-    await waitUntil('the Insert button to say "Insert" again', async () => (await chat.locator('.code-block button[data-action="insert"]').first().textContent()) === 'Insert', { timeoutMs: 20_000 });
+    await waitUntil(
+      'the Insert button to say "Insert" again',
+      async () => (await chat.locator('.code-block button[data-action="insert"]').first().textContent()) === 'Insert',
+      { timeoutMs: 20_000 },
+    );
     const sidebar = await boxOf(page, '.part.sidebar');
     const editor = await boxOf(page, '.part.editor');
     await readmeScreenshot(page, 'chat', { x: 0, y: 0, width: Math.min(editor.x + 560, 1400), height: Math.min(sidebar.y + sidebar.height, 900) });
@@ -230,7 +262,11 @@ describe('Penny chat (UI)', function () {
   it('keeps the conversation across a window reload', async () => {
     await page.evaluate(() => ((globalThis as any).__pennyBeforeReload = true));
     await runCommand(page, 'Developer: Reload Window', 60_000);
-    await waitUntil('the window to reload (a new document without the marker)', async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true, { timeoutMs: 60_000 });
+    await waitUntil(
+      'the window to reload (a new document without the marker)',
+      async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true,
+      { timeoutMs: 60_000 },
+    );
     await waitForWorkbench(page, 120_000);
     await waitForPenny(page);
     // The sidebar comes back with the chat; if it does not, open it.
@@ -240,7 +276,9 @@ describe('Penny chat (UI)', function () {
       messages.some((m) => m.role === 'assistant' && m.cost.includes(MD_COST)) &&
       messages.some((m) => m.role === 'assistant' && m.status === 'stopped');
     let how = 'restored in the view';
-    const restored = await waitUntil('the conversation restored in the chat view', async () => has(await chatMessages(chat)), { timeoutMs: 30_000 }).catch(() => false);
+    const restored = await waitUntil('the conversation restored in the chat view', async () => has(await chatMessages(chat)), { timeoutMs: 30_000 }).catch(
+      () => false,
+    );
     if (!restored) {
       how = 'opened from History';
       await chat.locator('#history').click();
@@ -261,12 +299,23 @@ describe('Penny chat (UI)', function () {
   it('renders a hostile answer inert: no script, no handler, no javascript: link, no remote image', async () => {
     const before = dialogs.length;
     await ask(chat, HOSTILE_QUESTION);
-    const answer = await waitForMessage(chat, 'the hostile answer (data-status="done")', (m) => m.role === 'assistant' && m.status === 'done' && m.body.includes('Hostile answer end.'), 60_000, ui!.mock);
+    const answer = await waitForMessage(
+      chat,
+      'the hostile answer (data-status="done")',
+      (m) => m.role === 'assistant' && m.status === 'done' && m.body.includes('Hostile answer end.'),
+      60_000,
+      ui!.mock,
+    );
     const body = chat.locator(`.message[data-id="${answer.id}"] .body`);
     // Positive control: the inline data: image is loaded, so the images of this answer were processed.
     await waitUntil(
       'the inline data: image of the answer to load (img[src^="data:"] complete)',
-      () => body.evaluate((b) => Array.from(b.querySelectorAll('img')).some((img: any) => (img.getAttribute('src') ?? '').startsWith('data:') && img.complete && img.naturalWidth === 1)),
+      () =>
+        body.evaluate((b) =>
+          Array.from(b.querySelectorAll('img')).some(
+            (img: any) => (img.getAttribute('src') ?? '').startsWith('data:') && img.complete && img.naturalWidth === 1,
+          ),
+        ),
       { timeoutMs: 20_000, describe: async () => body.evaluate((b) => b.innerHTML.slice(0, 800)) },
     );
     // Click both links: a javascript: URL or an onclick handler would open a dialog.
@@ -277,8 +326,16 @@ describe('Penny chat (UI)', function () {
       const all = Array.from(b.querySelectorAll('*'));
       return {
         scripts: b.querySelectorAll('script').length,
-        handlers: all.flatMap((e) => Array.from(e.attributes).filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
-        javascriptUrls: all.flatMap((e) => Array.from(e.attributes).filter((a) => /^\s*javascript:/i.test(a.value)).map((a) => `${e.tagName}[${a.name}=${a.value}]`)),
+        handlers: all.flatMap((e) =>
+          Array.from(e.attributes)
+            .filter((a) => /^on/i.test(a.name))
+            .map((a) => `${e.tagName}[${a.name}]`),
+        ),
+        javascriptUrls: all.flatMap((e) =>
+          Array.from(e.attributes)
+            .filter((a) => /^\s*javascript:/i.test(a.value))
+            .map((a) => `${e.tagName}[${a.name}=${a.value}]`),
+        ),
         images: Array.from(b.querySelectorAll('img')).map((img) => img.getAttribute('src') ?? '(no src)'),
         links: Array.from(b.querySelectorAll('a')).map((a) => `${a.textContent}->${a.getAttribute('href') ?? '(no href)'}`),
         html: b.innerHTML,
@@ -295,7 +352,11 @@ describe('Penny chat (UI)', function () {
     assert.ok(!found.html.includes('canary'), `no canary URL left in the DOM: ${found.html}`);
     // A fetch of a remote image or a handler firing would have happened by now (the control image loaded, the links were clicked).
     const canary = ui!.mock.requests.filter((r) => r.path.includes('canary'));
-    assert.deepEqual(canary.map((r) => r.path), [], `no request for the canary images: ${describeRequests(ui!.mock)}`);
+    assert.deepEqual(
+      canary.map((r) => r.path),
+      [],
+      `no request for the canary images: ${describeRequests(ui!.mock)}`,
+    );
     assert.deepEqual(dialogs.slice(before), [], 'no dialog opened');
     // The chat still works after it: the view was not broken by the answer.
     assert.equal((await chat.locator('#send').textContent())?.trim(), 'Send');

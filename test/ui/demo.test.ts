@@ -26,7 +26,12 @@ describe('The demo, as the README starts it (UI)', function () {
     port = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, PENNY_DEMO_PORT: String(port) };
     delete env.OPENAI_API_KEY; // a newcomer without a key
-    demo = spawn(process.execPath, [path.join(repoRoot(), 'out', 'test', 'demo', 'demo.js'), '--no-package'], { cwd: repoRoot(), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    demo = spawn(process.execPath, [path.join(repoRoot(), 'out', 'test', 'demo', 'demo.js'), '--no-package'], {
+      cwd: repoRoot(),
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     demo.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     demo.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exited = new Promise((resolve) => demo!.once('exit', (code) => resolve(code)));
@@ -56,14 +61,21 @@ describe('The demo, as the README starts it (UI)', function () {
 
   it('says it talks to the local demo server, and opens on the workspace README, which says what to try', async () => {
     assert.match(output, /no OPENAI_API_KEY: Penny talks to the local demo server/);
-    const text = await waitUntil('the README preview with "Things to try" in the editor area', async () => {
-      const frames = page.frames();
-      for (const frame of frames) {
-        const body = await frame.locator('body').innerText().catch(() => '');
-        if (body.includes('Things to try') && body.includes('removeItem')) return body;
-      }
-      return undefined;
-    }, { timeoutMs: 60_000, describe: async () => JSON.stringify((await page.locator('.part.editor').innerText()).slice(0, 300)) });
+    const text = await waitUntil(
+      'the README preview with "Things to try" in the editor area',
+      async () => {
+        const frames = page.frames();
+        for (const frame of frames) {
+          const body = await frame
+            .locator('body')
+            .innerText()
+            .catch(() => '');
+          if (body.includes('Things to try') && body.includes('removeItem')) return body;
+        }
+        return undefined;
+      },
+      { timeoutMs: 60_000, describe: async () => JSON.stringify((await page.locator('.part.editor').innerText()).slice(0, 300)) },
+    );
     assert.ok(text.includes('Corner Shop'), text.slice(0, 200));
     await waitForPenny(page);
   });
@@ -73,7 +85,11 @@ describe('The demo, as the README starts it (UI)', function () {
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
     await page.keyboard.type('export function removeItem(', { delay: 60 });
-    const ghost = await readGhostText(page, { accept: (t) => t.startsWith('cart: Cart, sku: string'), what: 'the demo\'s ghost text for removeItem', timeoutMs: 30_000 });
+    const ghost = await readGhostText(page, {
+      accept: (t) => t.startsWith('cart: Cart, sku: string'),
+      what: "the demo's ghost text for removeItem",
+      timeoutMs: 30_000,
+    });
     note(`ghost text ${JSON.stringify(ghost.slice(0, 50))}…`);
   });
 

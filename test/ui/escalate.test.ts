@@ -78,7 +78,13 @@ describe('Penny escalation (UI)', function () {
     await openFile(page, 'sample.ts', 30_000);
     // Ctrl+G to the first line of distance(), then Shift+Down and Shift+End over the function.
     await page.keyboard.press('Control+G');
-    await waitUntil('the "Go to Line" input (quick input focused)', async () => (await page.locator('.quick-input-widget input').isVisible()) && (await page.locator('.quick-input-widget input').evaluate((e) => e === (globalThis as any).document.activeElement)), { timeoutMs: 20_000 });
+    await waitUntil(
+      'the "Go to Line" input (quick input focused)',
+      async () =>
+        (await page.locator('.quick-input-widget input').isVisible()) &&
+        (await page.locator('.quick-input-widget input').evaluate((e) => e === (globalThis as any).document.activeElement)),
+      { timeoutMs: 20_000 },
+    );
     await page.keyboard.type(String(FIRST_LINE));
     await page.keyboard.press('Enter');
     await waitUntil('the Go to Line input to close', async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs: 20_000 });
@@ -92,20 +98,33 @@ describe('Penny escalation (UI)', function () {
     const requestsBefore = ui!.mock.requests.filter((r) => r.body?.model === ESCALATION_MODEL).length;
 
     await startCommand(page, 'Penny: Escalate Selection to gpt-4o', 30_000);
-    const rows = await waitForQuickPick(page, 'Find bugs', { accept: (r) => r.filter((row) => row.text.includes('$')).length >= 4, what: 'whose task rows show a $ estimate', timeoutMs: 60_000 });
+    const rows = await waitForQuickPick(page, 'Find bugs', {
+      accept: (r) => r.filter((row) => row.text.includes('$')).length >= 4,
+      what: 'whose task rows show a $ estimate',
+      timeoutMs: 60_000,
+    });
     const title = await quickTitle(page);
     note(`quick pick "${title}": ${rows.map((r) => r.text).join(' | ')}`);
     assert.equal(title, `Escalate lines ${FIRST_LINE}-${FIRST_LINE + LINES - 1} to gpt-4o`);
     for (const task of ['Explain', 'Find bugs', 'Improve', 'Write tests']) {
       const row = rows.find((r) => r.label === task);
       assert.ok(row, `a "${task}" row`);
-      assert.match(row.text, /tokens in: \$[0-9.]+ · answer ~\$[0-9.]+, at most \$[0-9.]+ · same on gpt-4o-mini: ~\$[0-9.]+/, `"${task}" shows its estimate: ${row.text}`);
+      assert.match(
+        row.text,
+        /tokens in: \$[0-9.]+ · answer ~\$[0-9.]+, at most \$[0-9.]+ · same on gpt-4o-mini: ~\$[0-9.]+/,
+        `"${task}" shows its estimate: ${row.text}`,
+      );
     }
     assert.equal(ui!.mock.requests.filter((r) => r.body?.model === ESCALATION_MODEL).length, requestsBefore, 'nothing was sent to gpt-4o yet');
 
     // The README picture: the quick pick over the editor.
     const widget = await boxOf(page, '.quick-input-widget');
-    await readmeScreenshot(page, 'escalation-estimate', { x: widget.x - 24, y: Math.max(0, widget.y - 40), width: widget.width + 48, height: widget.height + 64 });
+    await readmeScreenshot(page, 'escalation-estimate', {
+      x: widget.x - 24,
+      y: Math.max(0, widget.y - 40),
+      width: widget.width + 48,
+      height: widget.height + 64,
+    });
   });
 
   it('asks to confirm above the threshold, then streams the escalated answer with its exact cost', async () => {
@@ -115,12 +134,21 @@ describe('Penny escalation (UI)', function () {
     const title = await quickTitle(page);
     note(`confirmation "${title}": ${rows.map((r) => r.text).join(' | ')}`);
     assert.match(title, /^Escalate to gpt-4o\? it may cost up to \$[0-9.]+ \(above \$0\.01\)$/);
-    assert.ok(rows.some((r) => r.label.includes('Cancel')), 'a Cancel row');
+    assert.ok(
+      rows.some((r) => r.label.includes('Cancel')),
+      'a Cancel row',
+    );
     assert.equal(ui!.mock.requests.filter((r) => r.body?.model === ESCALATION_MODEL).length, 0, 'nothing sent before the confirmation');
     await chooseQuickPick(page, 'Send to gpt-4o', 'Send');
 
     chat = await findFrame(page, '#prompt', 60_000);
-    const answer = await waitForMessage(chat, 'the escalated answer (.message.escalated, data-status="done")', (m) => m.role === 'assistant' && m.escalated && m.status === 'done', 60_000, ui!.mock);
+    const answer = await waitForMessage(
+      chat,
+      'the escalated answer (.message.escalated, data-status="done")',
+      (m) => m.role === 'assistant' && m.escalated && m.status === 'done',
+      60_000,
+      ui!.mock,
+    );
     note(`escalated answer's cost line: ${answer.cost}`);
     assert.ok(answer.body.includes('No bugs in distance'), `the answer's text: ${answer.body}`);
     assert.match(answer.cost, new RegExp(`^${RESPONSE_MODEL} · 400 in · 200 out · \\$0\\.003 \\(exact\\)$`));
@@ -133,13 +161,23 @@ describe('Penny escalation (UI)', function () {
     assert.ok(prompt.includes(SELECTED_LINE), `the selected code was sent: ${prompt}`);
     assert.ok(prompt.includes('Find the bugs in this code'), `with the "Find bugs" instruction: ${prompt}`);
     assert.ok(!prompt.includes('centroid'), `and only the selection: ${prompt}`);
-    await waitForStatusBar(page, 'penny.cost', { accept: (e) => `${e.text} ${e.ariaLabel}`.includes('$0.003'), what: 'to count the escalation ($0.003)', timeoutMs: 30_000 });
+    await waitForStatusBar(page, 'penny.cost', {
+      accept: (e) => `${e.text} ${e.ariaLabel}`.includes('$0.003'),
+      what: 'to count the escalation ($0.003)',
+      timeoutMs: 30_000,
+    });
   });
 
   it('shows the spend by model in the cost report', async () => {
     // A cheap follow-up in the same chat, so the report has both models.
     await ask(chat, FOLLOW_UP);
-    await waitForMessage(chat, 'the answer to the follow-up', (m) => m.role === 'assistant' && m.status === 'done' && m.body.includes(FOLLOW_UP_ANSWER), 60_000, ui!.mock);
+    await waitForMessage(
+      chat,
+      'the answer to the follow-up',
+      (m) => m.role === 'assistant' && m.status === 'done' && m.body.includes(FOLLOW_UP_ANSWER),
+      60_000,
+      ui!.mock,
+    );
     await runCommand(page, 'Penny: Show Cost Report', 30_000);
     const report = await findFrame(page, '#export', 60_000);
     const text = await waitUntil(

@@ -14,7 +14,9 @@ const COMPLETION = 'return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };';
 
 function reply(req: RecordedRequest): ScriptedReply {
   // Completion requests carry the code before the cursor; answer the one typed below.
-  return JSON.stringify(req.body?.messages ?? '').includes('midpoint') ? { content: COMPLETION, usage: { prompt_tokens: 300, completion_tokens: 20, cached_tokens: 0 } } : NO_COMPLETION;
+  return JSON.stringify(req.body?.messages ?? '').includes('midpoint')
+    ? { content: COMPLETION, usage: { prompt_tokens: 300, completion_tokens: 20, cached_tokens: 0 } }
+    : NO_COMPLETION;
 }
 
 describe('Penny on first start (UI)', function () {
@@ -59,7 +61,12 @@ describe('Penny on first start (UI)', function () {
     await page.keyboard.type(HEADER);
     await page.keyboard.press('Enter');
     const typed = Date.now();
-    const ghost = await readGhostText(page, { accept: (t) => t.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 90_000, stableMs: 200 });
+    const ghost = await readGhostText(page, {
+      accept: (t) => t.includes(COMPLETION),
+      what: `ghost text containing "${COMPLETION}"`,
+      timeoutMs: 90_000,
+      stableMs: 200,
+    });
     const shown = Date.now() - 200; // it was already there while it proved stable
     // The clock starts when code-server's process started, the .vsix already installed (fallback: before the install).
     const launched = processStartedAt(ui!.server.pid);
@@ -75,7 +82,12 @@ describe('Penny on first start (UI)', function () {
     // The README picture: the editor with the ghost text, tab bar included.
     const editor = await boxOf(page, '.editor-group-container .monaco-editor');
     const tabs = await boxOf(page, '.editor-group-container .title');
-    await readmeScreenshot(page, 'completion', { x: editor.x, y: tabs.y, width: Math.min(editor.width, 820), height: Math.min(editor.y + editor.height, tabs.y + 480) - tabs.y });
+    await readmeScreenshot(page, 'completion', {
+      x: editor.x,
+      y: tabs.y,
+      width: Math.min(editor.width, 820),
+      height: Math.min(editor.y + editor.height, tabs.y + 480) - tabs.y,
+    });
   });
 
   it("renders the walkthrough's first step media (key.md) beside it", async () => {
@@ -83,14 +95,24 @@ describe('Penny on first start (UI)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'Welcome' }).first().click();
     const frameTexts = async () => {
       const texts: string[] = [];
-      for (const frame of page.frames()) texts.push(await frame.locator('body').innerText({ timeout: 2_000 }).catch(() => ''));
+      for (const frame of page.frames())
+        texts.push(
+          await frame
+            .locator('body')
+            .innerText({ timeout: 2_000 })
+            .catch(() => ''),
+        );
       return texts;
     };
     // media/walkthrough/key.md, packaged in the .vsix, is rendered in a webview.
-    await waitUntil(`the first step's media (key.md: "Connect Penny to a model") in a webview`, async () => (await frameTexts()).some((t) => t.includes('Connect Penny to a model')), {
-      timeoutMs: 60_000,
-      intervalMs: 500,
-      describe: async () => `${page.frames().length} frames; editor area: ${JSON.stringify((await page.locator('.part.editor').innerText()).slice(0, 200))}`,
-    });
+    await waitUntil(
+      `the first step's media (key.md: "Connect Penny to a model") in a webview`,
+      async () => (await frameTexts()).some((t) => t.includes('Connect Penny to a model')),
+      {
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        describe: async () => `${page.frames().length} frames; editor area: ${JSON.stringify((await page.locator('.part.editor').innerText()).slice(0, 200))}`,
+      },
+    );
   });
 });

@@ -73,10 +73,14 @@ describe("A new user's first session, with VS Code's default editor settings (UI
 
   it('opens on the "Get started with Penny" walkthrough, whose first step sets the API key; Penny checks it', async () => {
     // What a new user sees first (it takes the focus when it opens, so it is waited for).
-    await waitUntil('the "Get started with Penny" walkthrough in the editor area', async () => (await page.locator('.part.editor').innerText()).includes('Get started with Penny'), {
-      timeoutMs: 60_000,
-      describe: async () => JSON.stringify((await page.locator('.part.editor').innerText()).slice(0, 200)),
-    });
+    await waitUntil(
+      'the "Get started with Penny" walkthrough in the editor area',
+      async () => (await page.locator('.part.editor').innerText()).includes('Get started with Penny'),
+      {
+        timeoutMs: 60_000,
+        describe: async () => JSON.stringify((await page.locator('.part.editor').innerText()).slice(0, 200)),
+      },
+    );
     // Its first step's button, as a user would press it (the same command as "Penny: Set API Key").
     await page.locator('.part.editor').getByRole('button', { name: 'Set API Key' }).first().click();
     const input = page.locator('.quick-input-widget input[type="password"]');
@@ -84,13 +88,18 @@ describe("A new user's first session, with VS Code's default editor settings (UI
     // The walkthrough's media view may hold the focus: a user clicks into the box.
     await input.click();
     await input.pressSequentially(API_KEY);
-    await waitUntil('the key input to hold the whole key', async () => (await input.inputValue()) === API_KEY, { describe: async () => `${(await input.inputValue()).length} characters` });
+    await waitUntil('the key input to hold the whole key', async () => (await input.inputValue()) === API_KEY, {
+      describe: async () => `${(await input.inputValue()).length} characters`,
+    });
     await input.press('Enter');
     await waitUntil('the key input to close', async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs: 20_000 });
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'the key works' });
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     note(`notification: ${(await toast.innerText()).split('\n')[0]}`);
-    assert.ok(ui!.mock.requests.some((r) => r.method === 'GET' && r.path.endsWith('/models')), `the key was checked: ${describeRequests(ui!.mock)}`);
+    assert.ok(
+      ui!.mock.requests.some((r) => r.method === 'GET' && r.path.endsWith('/models')),
+      `the key was checked: ${describeRequests(ui!.mock)}`,
+    );
   });
 
   it(`README step 1: in src/cart.ts, typing "${TYPED}" shows the rest as ghost text and Tab accepts it`, async () => {
@@ -136,7 +145,10 @@ describe("A new user's first session, with VS Code's default editor settings (UI
     assert.ok(answer.body.includes('findDiscount'), answer.body);
     assert.match(answer.cost, /^gpt-4o-mini.* · \$[0-9.]+ \(exact\)$/);
     const code = await chat.$$eval('.message[data-role="assistant"] .code-block pre code', (es) => es.map((e) => e.textContent ?? ''));
-    assert.ok(code.some((c) => c.includes('export function totalCents(cart: Cart')), `a code block to apply: ${JSON.stringify(code)}`);
+    assert.ok(
+      code.some((c) => c.includes('export function totalCents(cart: Cart')),
+      `a code block to apply: ${JSON.stringify(code)}`,
+    );
   });
 
   it('README step 3: applyDiscount selected and escalated to gpt-4o: the estimate first, then the answer in the chat with its model and cost', async () => {
@@ -151,11 +163,19 @@ describe("A new user's first session, with VS Code's default editor settings (UI
     await waitUntil('the Go to Line input to close', async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs: 20_000 });
     for (let line = first; line < last; line++) await page.keyboard.press('Shift+ArrowDown');
     await page.keyboard.press('Shift+End');
-    await waitUntil(`lines ${first}-${last} selected (status bar "(N selected)")`, async () => /\(\d+ selected\)/.test(await page.locator('.part.statusbar').innerText()), { timeoutMs: 20_000 });
+    await waitUntil(
+      `lines ${first}-${last} selected (status bar "(N selected)")`,
+      async () => /\(\d+ selected\)/.test(await page.locator('.part.statusbar').innerText()),
+      { timeoutMs: 20_000 },
+    );
 
     const sentBefore = ui!.mock.requests.filter((r) => r.body?.model === 'gpt-4o').length;
     await startCommand(page, 'Penny: Escalate Selection to gpt-4o', 30_000);
-    const rows = await waitForQuickPick(page, 'Improve', { accept: (r) => r.filter((row) => row.text.includes('$')).length >= 4, what: 'with a $ estimate on each task', timeoutMs: 60_000 });
+    const rows = await waitForQuickPick(page, 'Improve', {
+      accept: (r) => r.filter((row) => row.text.includes('$')).length >= 4,
+      what: 'with a $ estimate on each task',
+      timeoutMs: 60_000,
+    });
     note(`"${await quickTitle(page)}": ${rows.find((r) => r.label === 'Improve')?.text}`);
     assert.equal(ui!.mock.requests.filter((r) => r.body?.model === 'gpt-4o').length, sentBefore, 'nothing sent before the user chose');
     await chooseQuickPick(page, 'Improve');
@@ -164,7 +184,13 @@ describe("A new user's first session, with VS Code's default editor settings (UI
     if (confirm) await chooseQuickPick(page, 'Send to gpt-4o', 'Send');
 
     chat = await findFrame(page, '#prompt', 60_000);
-    const answer = await waitForMessage(chat, 'the escalated answer (done)', (m) => m.role === 'assistant' && m.escalated && m.status === 'done', 60_000, ui!.mock);
+    const answer = await waitForMessage(
+      chat,
+      'the escalated answer (done)',
+      (m) => m.role === 'assistant' && m.escalated && m.status === 'done',
+      60_000,
+      ui!.mock,
+    );
     note(`escalated: ${answer.cost}`);
     assert.match(answer.cost, /^gpt-4o\b.* · \$[0-9.]+ \(exact\)$/);
     assert.ok(answer.body.includes('applyDiscount'), answer.body);
@@ -186,6 +212,9 @@ describe("A new user's first session, with VS Code's default editor settings (UI
     assert.match(text, /completion/);
     assert.match(text, /escalation/);
     const messages = await chatMessages(chat);
-    assert.ok(messages.every((m) => m.status !== 'error'), describeMessages(messages));
+    assert.ok(
+      messages.every((m) => m.status !== 'error'),
+      describeMessages(messages),
+    );
   });
 });

@@ -64,7 +64,10 @@ function addPseudoTranslations(extensionsDir: string): PseudoTranslations {
     fs.writeFileSync(path.join(dir, translated), JSON.stringify(result, null, 2));
     return result;
   };
-  return { nls: pseudo('package.nls.json', `package.nls.${LOCALE}.json`), bundle: pseudo(path.join('l10n', 'bundle.l10n.json'), path.join('l10n', `bundle.l10n.${LOCALE}.json`)) };
+  return {
+    nls: pseudo('package.nls.json', `package.nls.${LOCALE}.json`),
+    bundle: pseudo(path.join('l10n', 'bundle.l10n.json'), path.join('l10n', `bundle.l10n.${LOCALE}.json`)),
+  };
 }
 
 // Model names and the brand are no words to translate; numbers and amounts have no letters.
@@ -88,7 +91,12 @@ async function chatLabels(chat: Frame): Promise<Label[]> {
     const doc = (globalThis as any).document;
     const isContent = (e: any) => (!!e.closest('.message .body') && !e.closest('.code-toolbar')) || !!e.closest('.code-language');
     const describe = (e: any) =>
-      e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + Array.from(e.classList as string[]).map((c) => `.${c}`).join('') + (e.dataset.action ? `[data-action=${e.dataset.action}]` : '');
+      e.tagName.toLowerCase() +
+      (e.id ? `#${e.id}` : '') +
+      Array.from(e.classList as string[])
+        .map((c) => `.${c}`)
+        .join('') +
+      (e.dataset.action ? `[data-action=${e.dataset.action}]` : '');
     const labels: Array<{ element: string; kind: string; value: string }> = [{ element: 'document', kind: 'title', value: doc.title }];
     for (const e of Array.from(doc.body.querySelectorAll('*')) as any[]) {
       if (!e.checkVisibility() || isContent(e)) continue;
@@ -163,7 +171,9 @@ describe(`Penny in the pseudo-locale ${LOCALE} (UI)`, function () {
   it("lists Penny's commands by their translated titles in the command palette", async () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8'));
     // The palette hides the commands it lists with a `when` (accept/reject a proposed change).
-    const hidden = new Set<string>(manifest.contributes.menus.commandPalette.filter((m: { when?: string }) => m.when).map((m: { command: string }) => m.command));
+    const hidden = new Set<string>(
+      manifest.contributes.menus.commandPalette.filter((m: { when?: string }) => m.when).map((m: { command: string }) => m.command),
+    );
     const expected: string[] = manifest.contributes.commands
       .filter((c: { command: string }) => !hidden.has(c.command))
       .map((c: { category: string; title: string }) => `${c.category}: ${translations.nls[c.title.slice(1, -1)]}`);
@@ -176,7 +186,11 @@ describe(`Penny in the pseudo-locale ${LOCALE} (UI)`, function () {
     await page.keyboard.press('Escape');
     note(`palette rows: ${rows.map((r) => JSON.stringify(r.text)).join(', ')}`);
     const penny = rows.filter((r) => r.label.startsWith('Penny: '));
-    assert.deepEqual(penny.filter((r) => englishWords(r.label, NOT_TRANSLATED_ON_PURPOSE).length), [], 'Penny commands with an English title');
+    assert.deepEqual(
+      penny.filter((r) => englishWords(r.label, NOT_TRANSLATED_ON_PURPOSE).length),
+      [],
+      'Penny commands with an English title',
+    );
   });
 
   it('translates everything the chat view shows or labels, before and after an answer', async () => {
@@ -191,14 +205,34 @@ describe(`Penny in the pseudo-locale ${LOCALE} (UI)`, function () {
     await assertChatTranslated(chat, 'before the first question', ['#prompt', 'button#send', 'button#new-chat', 'button#history', 'span#total-cost']);
 
     await ask(chat, QUESTION);
-    const answer = await waitForMessage(chat, `the answer to "${QUESTION}" (data-status="done")`, (m) => m.role === 'assistant' && m.status === 'done' && m.cost !== '', 60_000, ui!.mock);
+    const answer = await waitForMessage(
+      chat,
+      `the answer to "${QUESTION}" (data-status="done")`,
+      (m) => m.role === 'assistant' && m.status === 'done' && m.cost !== '',
+      60_000,
+      ui!.mock,
+    );
     note(`cost line: ${answer.cost}`);
-    await assertChatTranslated(chat, 'after an answer', ['div.cost', '[data-action=copy]', '[data-action=insert]', '[data-action=apply]', '[data-action=newFile]', '[data-action=regenerate]', '[data-action=edit]']);
+    await assertChatTranslated(chat, 'after an answer', [
+      'div.cost',
+      '[data-action=copy]',
+      '[data-action=insert]',
+      '[data-action=apply]',
+      '[data-action=newFile]',
+      '[data-action=regenerate]',
+      '[data-action=edit]',
+    ]);
   });
 
   it('shows a core error message translated in the chat', async () => {
     await ask(chat, RATE_LIMITED_QUESTION);
-    const failed = await waitForMessage(chat, `the answer to "${RATE_LIMITED_QUESTION}" to fail (data-status="error")`, (m) => m.role === 'assistant' && m.status === 'error', 60_000, ui!.mock);
+    const failed = await waitForMessage(
+      chat,
+      `the answer to "${RATE_LIMITED_QUESTION}" to fail (data-status="error")`,
+      (m) => m.role === 'assistant' && m.status === 'error',
+      60_000,
+      ui!.mock,
+    );
     const shown = (await chat.locator(`.message[data-id="${failed.id}"] .error-text`).textContent()) ?? '';
     // The core's message for this failure (after its retries), made here under the same translations.
     const headers = { get: (name: string) => (name === 'retry-after-ms' ? String(RETRY_AFTER_MS) : null) };

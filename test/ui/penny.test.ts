@@ -51,9 +51,16 @@ describe('Penny in VS Code (UI)', function () {
     await page.keyboard.press('Enter');
     const typed = Date.now();
 
-    const ghost = await readGhostText(page, { accept: (text) => text.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 30_000, stableMs: 200 });
+    const ghost = await readGhostText(page, {
+      accept: (text) => text.includes(COMPLETION),
+      what: `ghost text containing "${COMPLETION}"`,
+      timeoutMs: 30_000,
+      stableMs: 200,
+    });
     const firstRequest = ui!.mock.requests[0]?.receivedAt;
-    note(`ghost text ${JSON.stringify(ghost)} ${Date.now() - typed - 200} ms after the last key; ${ui!.mock.requests.length} completion request(s), the first ${firstRequest ? firstRequest - typed : '?'} ms after it`);
+    note(
+      `ghost text ${JSON.stringify(ghost)} ${Date.now() - typed - 200} ms after the last key; ${ui!.mock.requests.length} completion request(s), the first ${firstRequest ? firstRequest - typed : '?'} ms after it`,
+    );
     assert.ok(ghost.includes(COMPLETION));
     await page.keyboard.press('Tab');
     // Accepted = real text in the editor (a new suggestion may show up after it; that is fine).
@@ -90,8 +97,11 @@ describe('Penny in VS Code (UI)', function () {
       {
         timeoutMs: 30_000,
         describe: async () =>
-          JSON.stringify(await chat.$$eval('.message', (es) => es.map((e) => `${e.getAttribute('data-role')}/${e.getAttribute('data-status')}: ${(e.textContent ?? '').slice(0, 120)}`))) +
-          `; mock: ${describeRequests(ui!.mock)}`,
+          JSON.stringify(
+            await chat.$$eval('.message', (es) =>
+              es.map((e) => `${e.getAttribute('data-role')}/${e.getAttribute('data-status')}: ${(e.textContent ?? '').slice(0, 120)}`),
+            ),
+          ) + `; mock: ${describeRequests(ui!.mock)}`,
       },
     );
     assert.ok(answer.includes('return a + b;'), `the answer's code block is rendered: ${answer}`);
@@ -103,7 +113,10 @@ describe('Penny in VS Code (UI)', function () {
   });
 
   it(`shows the chat's cost (${CHAT_COST}) in the status bar`, async () => {
-    const entry = await waitForStatusBar(page, 'penny.cost', { accept: (e) => `${e.text} ${e.ariaLabel}`.includes(CHAT_COST), what: `to show ${CHAT_COST} in its text or aria-label` });
+    const entry = await waitForStatusBar(page, 'penny.cost', {
+      accept: (e) => `${e.text} ${e.ariaLabel}`.includes(CHAT_COST),
+      what: `to show ${CHAT_COST} in its text or aria-label`,
+    });
     assert.ok(`${entry.text} ${entry.ariaLabel}`.includes(CHAT_COST));
   });
 });

@@ -21,7 +21,8 @@ const FIRST_TOKEN_MS = 1_000;
 function reply(req: RecordedRequest): ScriptedReply {
   const prompt = JSON.stringify(req.body?.messages ?? '');
   const messages: Array<{ role?: string; content?: unknown }> = req.body?.messages ?? [];
-  const user = messages.filter((m) => m.role === 'user' && typeof m.content === 'string' && (m.content as string).includes(CURSOR)).at(-1)?.content as string | undefined;
+  const user = messages.filter((m) => m.role === 'user' && typeof m.content === 'string' && (m.content as string).includes(CURSOR)).at(-1)?.content as
+    string | undefined;
   if (!user || !prompt.includes('shout')) return { content: '', usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 } };
   const cursorLine = user.slice(0, user.lastIndexOf(CURSOR)).split('\n').at(-1)!.trim();
   const rest = LINE.startsWith(cursorLine) ? LINE.slice(cursorLine.length) : '';
@@ -30,7 +31,9 @@ function reply(req: RecordedRequest): ScriptedReply {
 
 /** The editor's view lines as drawn, ghost text and the suggestion preview included. */
 async function drawnLines(page: Page): Promise<string[]> {
-  return page.$$eval('.editor-group-container .monaco-editor .view-lines .view-line', (lines) => lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')));
+  return page.$$eval('.editor-group-container .monaco-editor .view-lines .view-line', (lines) =>
+    lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')),
+  );
 }
 
 describe("Ghost text beside the suggest widget, with VS Code's default editor settings (UI)", function () {
@@ -67,12 +70,25 @@ describe("Ghost text beside the suggest widget, with VS Code's default editor se
     await waitUntil(
       `"${LINE}" drawn in the editor, ghost text included`,
       async () => {
-        if (!widgetSeen && (await widget.isVisible())) widgetSeen = (await widget.locator('.monaco-list-row.focused').innerText().catch(() => '?')).split('\n')[0];
+        if (!widgetSeen && (await widget.isVisible()))
+          widgetSeen = (
+            await widget
+              .locator('.monaco-list-row.focused')
+              .innerText()
+              .catch(() => '?')
+          ).split('\n')[0];
         return (await drawnLines(page)).some((l) => l.trim() === LINE);
       },
-      { timeoutMs: 20_000, intervalMs: 50, describe: async () => `widget ${(await widget.isVisible()) ? 'open' : 'closed'}, ghost "${await currentGhostText(page)}"; ${describeRequests(ui!.mock)}` },
+      {
+        timeoutMs: 20_000,
+        intervalMs: 50,
+        describe: async () =>
+          `widget ${(await widget.isVisible()) ? 'open' : 'closed'}, ghost "${await currentGhostText(page)}"; ${describeRequests(ui!.mock)}`,
+      },
     );
-    note(`ghost text ${Date.now() - typed} ms after the last key; the suggest widget ${widgetSeen ? `opened first, selecting "${widgetSeen}"` : 'did not open'}, and is ${(await widget.isVisible()) ? 'open' : 'closed'} with it`);
+    note(
+      `ghost text ${Date.now() - typed} ms after the last key; the suggest widget ${widgetSeen ? `opened first, selecting "${widgetSeen}"` : 'did not open'}, and is ${(await widget.isVisible()) ? 'open' : 'closed'} with it`,
+    );
 
     // Tab takes the widget's item ("name"); the rest of Penny's line stays as ghost text; Tab again takes it.
     const typedLine = async () => (await editorLines(page)).find((l) => l.trim().startsWith('return na'))?.trim() ?? '';
@@ -81,10 +97,14 @@ describe("Ghost text beside the suggest widget, with VS Code's default editor se
     for (let press = 1; press <= 3 && line !== LINE; press++) {
       await page.keyboard.press('Tab');
       const before = line;
-      line = await waitUntil(`the line to change after Tab #${press} (was "${before}")`, async () => {
-        const now = await typedLine();
-        return now !== before ? now : undefined;
-      }, { timeoutMs: 10_000, describe: async () => `"${await typedLine()}", ghost "${await currentGhostText(page)}"` });
+      line = await waitUntil(
+        `the line to change after Tab #${press} (was "${before}")`,
+        async () => {
+          const now = await typedLine();
+          return now !== before ? now : undefined;
+        },
+        { timeoutMs: 10_000, describe: async () => `"${await typedLine()}", ghost "${await currentGhostText(page)}"` },
+      );
       presses.push(line);
       if (line === LINE) break;
       await waitUntil(`"${LINE}" drawn again, ghost text included`, async () => (await drawnLines(page)).some((l) => l.trim() === LINE), {

@@ -275,7 +275,11 @@ function describeRows(rows: QuickRow[]): string {
 }
 
 /** Waits for a quick pick that has a row whose label includes `label` (and that `accept` accepts); returns its rows. */
-export async function waitForQuickPick(page: Page, label: string, options: { accept?: (rows: QuickRow[]) => boolean; what?: string; timeoutMs?: number } = {}): Promise<QuickRow[]> {
+export async function waitForQuickPick(
+  page: Page,
+  label: string,
+  options: { accept?: (rows: QuickRow[]) => boolean; what?: string; timeoutMs?: number } = {},
+): Promise<QuickRow[]> {
   let last: QuickRow[] = [];
   return waitUntil(
     `a quick pick with a row "${label}"${options.what ? ` ${options.what}` : ''}`,
@@ -328,7 +332,13 @@ export function describeMessages(messages: MessageInfo[]): string {
 }
 
 /** Waits for a message that `accept` accepts, and returns it. */
-export async function waitForMessage(frame: Frame, what: string, accept: (m: MessageInfo) => boolean, timeoutMs = 60_000, mock?: MockOpenAIServer): Promise<MessageInfo> {
+export async function waitForMessage(
+  frame: Frame,
+  what: string,
+  accept: (m: MessageInfo) => boolean,
+  timeoutMs = 60_000,
+  mock?: MockOpenAIServer,
+): Promise<MessageInfo> {
   let last: MessageInfo[] = [];
   return waitUntil(
     what,

@@ -8,14 +8,28 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { editorLines, findFrame, openFile, readGhostText, runCommand, waitForWorkbench, waitUntil } from '../harness/workbench';
 import { MockOpenAIServer, type RecordedRequest, type ScriptedReply } from '../server/mockOpenAI';
-import { API_KEY, ask, chatMessages, describeRequests, focusChat, note, screenshotAfterEach, startPennyUi, stopPennyUi, waitForMessage, waitForPenny, type PennyUi } from './support';
+import {
+  API_KEY,
+  ask,
+  chatMessages,
+  describeRequests,
+  focusChat,
+  note,
+  screenshotAfterEach,
+  startPennyUi,
+  stopPennyUi,
+  waitForMessage,
+  waitForPenny,
+  type PennyUi,
+} from './support';
 
 const QUESTION = 'Which endpoint answers this?';
 const ANSWER = 'The one in your User settings.';
 const COMPLETION = 'return a * b;';
 
 function reply(req: RecordedRequest): ScriptedReply {
-  if (JSON.stringify(req.body?.messages ?? '').includes(QUESTION)) return { content: ANSWER, usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 0 } };
+  if (JSON.stringify(req.body?.messages ?? '').includes(QUESTION))
+    return { content: ANSWER, usage: { prompt_tokens: 100, completion_tokens: 10, cached_tokens: 0 } };
   return { content: COMPLETION, usage: { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0 } };
 }
 
@@ -75,7 +89,13 @@ describe('Penny settings from User settings in a remote window (UI)', function (
     const endpoint = current();
     const sent = endpoint.requests.length;
     await ask(chat, QUESTION);
-    const answer = await waitForMessage(chat, 'a new finished answer', (m) => m.role === 'assistant' && m.status !== 'streaming' && !before.includes(m.id), 60_000, endpoint);
+    const answer = await waitForMessage(
+      chat,
+      'a new finished answer',
+      (m) => m.role === 'assistant' && m.status !== 'streaming' && !before.includes(m.id),
+      60_000,
+      endpoint,
+    );
     assert.equal(answer.status, 'done', `answered without an error: ${answer.body}`);
     assert.ok(answer.body.includes(ANSWER), answer.body);
     // gpt-4o-mini at its list price, not the workspace's zero prices: 100 * 0.15e-6 + 10 * 0.6e-6.
@@ -101,10 +121,14 @@ describe('Penny settings from User settings in a remote window (UI)', function (
       assert.ok(await input.isEditable(), 'penny.baseUrl can be edited on the User tab');
       await input.fill(changedTo.url);
       const file = path.join(ui!.server.userDataDir, 'User', 'settings.json');
-      await waitUntil(`the Settings editor to write penny.baseUrl=${changedTo.url} to the User settings file`, () => fs.readFileSync(file, 'utf8').includes(changedTo.url), {
-        timeoutMs: 20_000,
-        describe: () => fs.readFileSync(file, 'utf8').slice(-200),
-      });
+      await waitUntil(
+        `the Settings editor to write penny.baseUrl=${changedTo.url} to the User settings file`,
+        () => fs.readFileSync(file, 'utf8').includes(changedTo.url),
+        {
+          timeoutMs: 20_000,
+          describe: () => fs.readFileSync(file, 'utf8').slice(-200),
+        },
+      );
     } finally {
       await closeSettingsEditor();
     }
@@ -117,7 +141,11 @@ describe('Penny settings from User settings in a remote window (UI)', function (
   it('still does after a window reload (VS Code then knows the settings from the start)', async () => {
     await page.evaluate(() => ((globalThis as any).__pennyBeforeReload = true));
     await runCommand(page, 'Developer: Reload Window', 60_000);
-    await waitUntil('the window to reload (a new document without the marker)', async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true, { timeoutMs: 60_000 });
+    await waitUntil(
+      'the window to reload (a new document without the marker)',
+      async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true,
+      { timeoutMs: 60_000 },
+    );
     await waitForWorkbench(page, 120_000);
     await waitForPenny(page);
     await askTheUsersEndpoint();
@@ -128,7 +156,12 @@ describe('Penny settings from User settings in a remote window (UI)', function (
     await page.keyboard.press('Control+End');
     await page.keyboard.type('function times(a: number, b: number) {');
     await page.keyboard.press('Enter');
-    const ghost = await readGhostText(page, { accept: (t) => t.includes(COMPLETION), what: `ghost text containing "${COMPLETION}"`, timeoutMs: 30_000, stableMs: 200 });
+    const ghost = await readGhostText(page, {
+      accept: (t) => t.includes(COMPLETION),
+      what: `ghost text containing "${COMPLETION}"`,
+      timeoutMs: 30_000,
+      stableMs: 200,
+    });
     note(`ghost text ${JSON.stringify(ghost)}`);
     await page.keyboard.press('Tab');
     await waitUntil(`"${COMPLETION}" in the editor after Tab`, async () => (await editorLines(page)).some((l) => l.includes(COMPLETION)), {

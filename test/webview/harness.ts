@@ -21,7 +21,6 @@ import { fakeHostMain, inspectMessages, streamLockstep, type Finding, type HostC
 
 export type { Finding, HostConfig, MessageExpectation } from './pageScripts';
 
-
 /** A VS Code sidebar, roughly. */
 export const SIDEBAR_VIEWPORT = { width: 420, height: 800 };
 
@@ -99,10 +98,14 @@ export interface RecordedRequest {
 }
 
 async function listen(server: http.Server): Promise<string> {
-  await bounded('an HTTP server to listen on 127.0.0.1', 10_000, new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  }));
+  await bounded(
+    'an HTTP server to listen on 127.0.0.1',
+    10_000,
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    }),
+  );
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -278,7 +281,11 @@ class Session {
       const page = await bounded('a new browser page', 30_000, context.newPage());
       const session = new Session(context, page);
       session.listen(origin);
-      await bounded('the canary binding', 10_000, context.exposeFunction('__pwned', (id: unknown) => void session.current?.canaries.push(String(id))));
+      await bounded(
+        'the canary binding',
+        10_000,
+        context.exposeFunction('__pwned', (id: unknown) => void session.current?.canaries.push(String(id))),
+      );
       return session;
     } catch (error) {
       await context.close().catch(() => undefined);
@@ -343,7 +350,11 @@ export class WebviewHarness {
     });
     let browser: Browser;
     try {
-      browser = await bounded(`Chromium (${executablePath}) to launch`, 60_000, chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 }));
+      browser = await bounded(
+        `Chromium (${executablePath}) to launch`,
+        60_000,
+        chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 }),
+      );
     } catch (error) {
       await Promise.allSettled([pageServer.close(), remote.close()]);
       throw error;
@@ -369,7 +380,8 @@ export class WebviewHarness {
     const session = this.session;
     const viewport = options.viewport ?? SIDEBAR_VIEWPORT;
     const size = session.page.viewportSize();
-    if (size?.width !== viewport.width || size.height !== viewport.height) await bounded('the viewport to resize', 10_000, session.page.setViewportSize(viewport));
+    if (size?.width !== viewport.width || size.height !== viewport.height)
+      await bounded('the viewport to resize', 10_000, session.page.setViewportSize(viewport));
     const page = new WebviewPage(this, session, url);
     session.current = page;
     await bounded(`the webview page ${url} to load`, 30_000, session.page.goto(url, { waitUntil: 'load', timeout: 30_000 }));
@@ -490,12 +502,17 @@ export class WebviewPage {
   }
 
   /** Streams `streams` one delta per stream per frame, inspecting the DOM after every frame. */
-  streamLockstep(streams: Array<{ id: string; chunks: string[] }>, inspectEachStep = true): Promise<{ steps: number; findings: Array<Finding & { step: number }> }> {
+  streamLockstep(
+    streams: Array<{ id: string; chunks: string[] }>,
+    inspectEachStep = true,
+  ): Promise<{ steps: number; findings: Array<Finding & { step: number }> }> {
     const steps = Math.max(0, ...streams.map((s) => s.chunks.length));
     return this.evaluate(
       `${streams.length} streams of up to ${steps} deltas to render frame by frame`,
       ({ s, i }: { s: typeof streams; i: boolean }) =>
-        (globalThis as never as { __pennyStreamLockstep(s: unknown, i: boolean): Promise<{ steps: number; findings: Array<Finding & { step: number }> }> }).__pennyStreamLockstep(s, i),
+        (
+          globalThis as never as { __pennyStreamLockstep(s: unknown, i: boolean): Promise<{ steps: number; findings: Array<Finding & { step: number }> }> }
+        ).__pennyStreamLockstep(s, i),
       { s: streams, i: inspectEachStep },
       Math.max(60_000, steps * 500),
     );

@@ -71,7 +71,8 @@ export function fakeHostMain(config: HostConfig): void {
     (e: any) => {
       const target = e.target;
       // Capture phase also sees resources that failed to load (nothing should even try).
-      if (target && target !== w && target.localName) host.errors.push(`<${target.localName}> failed to load ${String(target.src || target.href || target.data || '').slice(0, 120)}`);
+      if (target && target !== w && target.localName)
+        host.errors.push(`<${target.localName}> failed to load ${String(target.src || target.href || target.data || '').slice(0, 120)}`);
       else host.errors.push(`error: ${e.message ?? e.type} at ${e.filename ?? ''}:${e.lineno ?? ''}`);
     },
     true,
@@ -170,20 +171,105 @@ export function inspectMessages(expectations: Record<string, any> | null): Findi
   const findings: Finding[] = [];
   const snippet = (node: any) => String(node?.outerHTML ?? node?.textContent ?? '').slice(0, 240);
   const dangerousTags = new Set([
-    'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'param', 'form', 'input', 'button', 'select', 'option',
-    'textarea', 'style', 'link', 'meta', 'base', 'svg', 'math', 'template', 'noscript', 'audio', 'video', 'source', 'track',
-    'picture', 'canvas', 'map', 'area', 'portal', 'dialog', 'title', 'xmp', 'noembed', 'noframes', 'plaintext', 'isindex',
-    'keygen', 'animate', 'set', 'use', 'foreignobject', 'image', 'bgsound', 'layer', 'ilayer', 'fencedframe',
+    'script',
+    'iframe',
+    'frame',
+    'frameset',
+    'object',
+    'embed',
+    'applet',
+    'param',
+    'form',
+    'input',
+    'button',
+    'select',
+    'option',
+    'textarea',
+    'style',
+    'link',
+    'meta',
+    'base',
+    'svg',
+    'math',
+    'template',
+    'noscript',
+    'audio',
+    'video',
+    'source',
+    'track',
+    'picture',
+    'canvas',
+    'map',
+    'area',
+    'portal',
+    'dialog',
+    'title',
+    'xmp',
+    'noembed',
+    'noframes',
+    'plaintext',
+    'isindex',
+    'keygen',
+    'animate',
+    'set',
+    'use',
+    'foreignobject',
+    'image',
+    'bgsound',
+    'layer',
+    'ilayer',
+    'fencedframe',
   ]);
   const forbiddenAttributes = new Set([
-    'style', 'srcset', 'formaction', 'action', 'xlink:href', 'background', 'poster', 'data', 'ping', 'target', 'id', 'name',
-    'dynsrc', 'lowsrc', 'http-equiv', 'srcdoc', 'codebase', 'classid', 'form', 'autofocus', 'content', 'sizes', 'imagesrcset',
+    'style',
+    'srcset',
+    'formaction',
+    'action',
+    'xlink:href',
+    'background',
+    'poster',
+    'data',
+    'ping',
+    'target',
+    'id',
+    'name',
+    'dynsrc',
+    'lowsrc',
+    'http-equiv',
+    'srcdoc',
+    'codebase',
+    'classid',
+    'form',
+    'autofocus',
+    'content',
+    'sizes',
+    'imagesrcset',
   ]);
   const scriptish = /^(?:javascript|vbscript|livescript|data:text\/html|data:application|data:image\/svg)/;
   // Attributes a browser may load or navigate to (alt/title text may say anything).
   const urlAttributes = new Set([
-    'href', 'src', 'action', 'formaction', 'data', 'poster', 'background', 'xlink:href', 'cite', 'codebase', 'longdesc', 'usemap',
-    'dynsrc', 'lowsrc', 'srcset', 'ping', 'content', 'to', 'values', 'from', 'by', 'srcdoc',
+    'href',
+    'src',
+    'action',
+    'formaction',
+    'data',
+    'poster',
+    'background',
+    'xlink:href',
+    'cite',
+    'codebase',
+    'longdesc',
+    'usemap',
+    'dynsrc',
+    'lowsrc',
+    'srcset',
+    'ping',
+    'content',
+    'to',
+    'values',
+    'from',
+    'by',
+    'srcdoc',
   ]);
   const normalize = (value: string) => value.replace(/[\u0000-\u0020\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, '').toLowerCase();
   const toolbarActions = new Set(['copy', 'insert', 'apply', 'newFile']);
@@ -211,7 +297,11 @@ export function inspectMessages(expectations: Record<string, any> | null): Findi
       const tag = String(node.localName);
       const block = pennyBlockOf(node);
       const isToolbarButton =
-        tag === 'button' && block && node.parentElement === block.children[0] && node.getAttribute('type') === 'button' && toolbarActions.has(node.dataset.action);
+        tag === 'button' &&
+        block &&
+        node.parentElement === block.children[0] &&
+        node.getAttribute('type') === 'button' &&
+        toolbarActions.has(node.dataset.action);
       if (node.namespaceURI !== 'http://www.w3.org/1999/xhtml') report(`element in a foreign namespace: <${tag}> (${node.namespaceURI})`, node);
       if (dangerousTags.has(tag) && !isToolbarButton) report(`dangerous element <${tag}>`, node);
       if (node.shadowRoot) report(`element with a shadow root <${tag}>`, node);
@@ -220,12 +310,14 @@ export function inspectMessages(expectations: Record<string, any> | null): Findi
         const value = String(attribute.value);
         if (name.startsWith('on')) report(`event handler attribute ${name}="${value.slice(0, 60)}"`, node);
         if (forbiddenAttributes.has(name)) report(`forbidden attribute ${name}="${value.slice(0, 60)}" on <${tag}>`, node);
-        if (urlAttributes.has(name) && scriptish.test(normalize(value)) && !(tag === 'img' && name === 'src')) report(`script-like URL in ${name}="${value.slice(0, 60)}"`, node);
+        if (urlAttributes.has(name) && scriptish.test(normalize(value)) && !(tag === 'img' && name === 'src'))
+          report(`script-like URL in ${name}="${value.slice(0, 60)}"`, node);
         if (name === 'class' && !block) report(`class="${value}" outside Penny's code blocks (model HTML posing as Penny's UI)`, node);
         // render.ts allows data-penny-block (its placeholder attribute) on every element but only
         // strips it from <pre>: inert elsewhere, so not reported.
         const placeholderAttribute = name === 'data-penny-block' && tag !== 'pre';
-        if (name.startsWith('data-') && !(isToolbarButton && name === 'data-action') && !placeholderAttribute) report(`data attribute ${name}="${value}"`, node);
+        if (name.startsWith('data-') && !(isToolbarButton && name === 'data-action') && !placeholderAttribute)
+          report(`data attribute ${name}="${value}"`, node);
         if (name === 'href') {
           if (tag !== 'a') report(`href on <${tag}>`, node);
           else {
@@ -241,7 +333,8 @@ export function inspectMessages(expectations: Record<string, any> | null): Findi
         }
         if (name === 'src') {
           if (tag !== 'img') report(`src on <${tag}>`, node);
-          else if (!/^data:image\/(?:png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$/i.test(value.trim())) report(`image src that is not inline raster data: ${value.slice(0, 80)}`, node);
+          else if (!/^data:image\/(?:png|gif|jpeg|webp);base64,[a-z0-9+/=\s]*$/i.test(value.trim()))
+            report(`image src that is not inline raster data: ${value.slice(0, 80)}`, node);
         }
       }
     }
@@ -260,7 +353,8 @@ export function inspectMessages(expectations: Record<string, any> | null): Findi
       }
       if (expected.links) {
         const links = Array.from(body.querySelectorAll('a[href]'), (a: any) => a.getAttribute('href'));
-        if (JSON.stringify(links) !== JSON.stringify(expected.links)) report(`links ${JSON.stringify(links)} != expected ${JSON.stringify(expected.links)}`, body);
+        if (JSON.stringify(links) !== JSON.stringify(expected.links))
+          report(`links ${JSON.stringify(links)} != expected ${JSON.stringify(expected.links)}`, body);
       }
     }
   }

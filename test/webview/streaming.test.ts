@@ -123,7 +123,11 @@ describe('webview: streaming the tail of a long answer', function () {
     const { findings } = await page.streamLockstep([{ id: ID, chunks: more.slice(0, 2) }], true);
     // A code block that was finished before those frames: its Insert button still sends its code.
     await page.page.click(`.message[data-id="${ID}"] .code-block >> nth=0 >> [data-action="insert"]`, { timeout: 15_000 });
-    await page.waitFor('the Insert request', () => (globalThis as never as { __pennyHost: { requests: Array<{ method: string }> } }).__pennyHost.requests.some((r) => r.method === 'codeAction'), null);
+    await page.waitFor(
+      'the Insert request',
+      () => (globalThis as never as { __pennyHost: { requests: Array<{ method: string }> } }).__pennyHost.requests.some((r) => r.method === 'codeAction'),
+      null,
+    );
     const later = await page.streamLockstep([{ id: ID, chunks: more.slice(2) }], true);
     assert.deepEqual([...findings, ...later.findings], [], 'nothing live in the DOM at any frame');
     await assertFinishedBlocksKept(page);

@@ -6,13 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { ChatMessage } from '../../src/shared/protocol';
 import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
-import {
-  resultsDir,
-  WebviewHarness,
-  type Finding,
-  type MessageExpectation,
-  type WebviewPage,
-} from './harness';
+import { resultsDir, WebviewHarness, type Finding, type MessageExpectation, type WebviewPage } from './harness';
 import { framesetVectors, XSS_VECTOR_COUNT, xssVectors, type XssVector } from './xssVectors';
 import { mulberry32 } from '../support/random';
 
@@ -27,7 +21,7 @@ function chunk(text: string, seed: number, steps: number): string[] {
   const random = mulberry32(seed || 1);
   const max = Math.max(3, Math.ceil(text.length / steps));
   const chunks: string[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const size = 1 + Math.floor(random() * max);
     chunks.push(text.slice(i, i + size));
     i += size;
@@ -50,7 +44,13 @@ function describeFindings(findings: Array<Finding & { step?: number }>, vectors:
 
 function assertInert(findings: Array<Finding & { step?: number }>, incidents: string[], vectors: XssVector[]): void {
   const problems: string[] = [];
-  if (incidents.length) problems.push(`Something ran, loaded or navigated:\n${incidents.slice(0, 40).map((i) => `  - ${i}`).join('\n')}`);
+  if (incidents.length)
+    problems.push(
+      `Something ran, loaded or navigated:\n${incidents
+        .slice(0, 40)
+        .map((i) => `  - ${i}`)
+        .join('\n')}`,
+    );
   if (findings.length) problems.push(`Live or unexpected markup in the DOM:\n${describeFindings(findings, vectors)}`);
   assert.ok(problems.length === 0, problems.join('\n'));
 }
@@ -69,7 +69,13 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
   async function assertMessagesShown(p: WebviewPage, ids: string[]): Promise<void> {
     const shown = await p.evaluate(
       'the rendered message ids',
-      () => Array.from((globalThis as never as { document: { querySelectorAll(s: string): Iterable<{ dataset: { id?: string } }> } }).document.querySelectorAll('#messages .message'), (m) => m.dataset.id ?? ''),
+      () =>
+        Array.from(
+          (globalThis as never as { document: { querySelectorAll(s: string): Iterable<{ dataset: { id?: string } }> } }).document.querySelectorAll(
+            '#messages .message',
+          ),
+          (m) => m.dataset.id ?? '',
+        ),
       null,
     );
     const missing = ids.filter((id) => !shown.includes(id));
@@ -104,7 +110,10 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
       const messages: ChatMessage[] = [QUESTION, ...vectors.map((v) => assistantMessage(messageId(v), v.markdown))];
       messages.push(assistantMessage('a-all-in-one', vectors.map((v) => v.markdown).join('\n\n')));
       page = await harness!.open({ csp, snapshot: snapshotOf(messages) });
-      await assertMessagesShown(page, messages.map((m) => m.id));
+      await assertMessagesShown(
+        page,
+        messages.map((m) => m.id),
+      );
       const findings = await page.inspect(expectations());
       await page.settle();
       assertInert(findings, await page.incidents(), vectors);
@@ -151,7 +160,13 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
     page = await harness!.open({ csp: true, snapshot: snapshotOf(messages) });
     const shown = await page.evaluate(
       'the rendered message ids',
-      () => Array.from((globalThis as never as { document: { querySelectorAll(s: string): Iterable<{ dataset: { id?: string } }> } }).document.querySelectorAll('#messages .message'), (m) => m.dataset.id ?? ''),
+      () =>
+        Array.from(
+          (globalThis as never as { document: { querySelectorAll(s: string): Iterable<{ dataset: { id?: string } }> } }).document.querySelectorAll(
+            '#messages .message',
+          ),
+          (m) => m.dataset.id ?? '',
+        ),
       null,
     );
     const missing = messages.map((m) => m.id).filter((id) => !shown.includes(id));
@@ -173,10 +188,14 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
     await page.emit(event('messageFinished', assistantMessage('a-stream-normal', 'Hello streamed world.')));
     const normal = await page.evaluate(
       'the text of the ordinary streamed answer',
-      () => (globalThis as never as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('.message[data-id="a-stream-normal"] .body')?.textContent ?? null,
+      () =>
+        (globalThis as never as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector(
+          '.message[data-id="a-stream-normal"] .body',
+        )?.textContent ?? null,
       null,
     );
-    if (normal?.trim() !== 'Hello streamed world.') problems.push(`stream: the ordinary answer streamed next to a frameset one shows ${JSON.stringify(normal)}, not "Hello streamed world."`);
+    if (normal?.trim() !== 'Hello streamed world.')
+      problems.push(`stream: the ordinary answer streamed next to a frameset one shows ${JSON.stringify(normal)}, not "Hello streamed world."`);
     await page.settle();
     problems.push(...(await page.incidents()).map((i) => `stream: ${i}`));
     await page.close();
@@ -239,7 +258,10 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
       error: { message: evil('error'), actions: ['retry'] },
       escalated: true,
     };
-    const question: ChatMessage = { ...userMessage('u-evil', evil('user-text')), attachments: [{ id: 'att1', kind: 'file', label: evil('attachment'), tokens: 12 }] };
+    const question: ChatMessage = {
+      ...userMessage('u-evil', evil('user-text')),
+      attachments: [{ id: 'att1', kind: 'file', label: evil('attachment'), tokens: 12 }],
+    };
     const snapshot = snapshotOf([question, answer], {
       models: [evil('models'), 'gpt-4o-mini'],
       selectedModel: evil('selected'),
@@ -254,9 +276,14 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
       'a page-wide check for live markup',
       () => {
         const d = (globalThis as never as { document: any }).document; // eslint-disable-line @typescript-eslint/no-explicit-any
-        const live = Array.from(d.querySelectorAll('img, script:not([nonce]), svg, iframe, object, embed, math, style'), (e: { outerHTML: string }) => e.outerHTML);
+        const live = Array.from(
+          d.querySelectorAll('img, script:not([nonce]), svg, iframe, object, embed, math, style'),
+          (e: { outerHTML: string }) => e.outerHTML,
+        );
         const handlers = Array.from(d.querySelectorAll('*'), (e: { attributes: Iterable<{ name: string }>; localName: string }) =>
-          Array.from(e.attributes).filter((a) => a.name.startsWith('on')).map((a) => `${e.localName}[${a.name}]`),
+          Array.from(e.attributes)
+            .filter((a) => a.name.startsWith('on'))
+            .map((a) => `${e.localName}[${a.name}]`),
         ).flat();
         return { live, handlers, text: String(d.body.textContent) + Array.from(d.querySelectorAll('option'), (o: { value: string }) => o.value).join(' ') };
       },

@@ -82,8 +82,16 @@ export function xssVectors(remote: string): XssVector[] {
     `<svg><use href="data:image/svg+xml;base64,${b64(`<svg id="x" xmlns="http://www.w3.org/2000/svg"><image href="1" onerror="${js('svg-use-data')}"/></svg>`)}#x"></use></svg>`,
   );
   add('svg', 'svg-use-remote', `<svg><use href="${remote}/svg-use-remote.svg#x"></use><use xlink:href="${remote}/svg-use-xlink.svg#x"></use></svg>`);
-  add('svg', 'svg-animate-href', `<svg><a><animate attributeName="href" values="javascript:${js('svg-animate-href')}"/><text x="20" y="20">click</text></a></svg>`);
-  add('svg', 'svg-set-handler', `<svg><set attributeName="onmouseover" to="${js('svg-set-handler')}"/><animate onbegin="${js('svg-animate-onbegin')}" attributeName="x" dur="1s"/></svg>`);
+  add(
+    'svg',
+    'svg-animate-href',
+    `<svg><a><animate attributeName="href" values="javascript:${js('svg-animate-href')}"/><text x="20" y="20">click</text></a></svg>`,
+  );
+  add(
+    'svg',
+    'svg-set-handler',
+    `<svg><set attributeName="onmouseover" to="${js('svg-set-handler')}"/><animate onbegin="${js('svg-animate-onbegin')}" attributeName="x" dur="1s"/></svg>`,
+  );
   add('svg', 'svg-foreignobject', `<svg><foreignObject><img src=x onerror="${js('svg-foreignobject')}"></foreignObject></svg>`);
   add('svg', 'svg-image-remote', `<svg><image href="${remote}/svg-image-remote.png"/></svg>`);
   add('svg', 'svg-style-import', `<svg><style>@import url(${remote}/svg-style-import.css);</style></svg>`);
@@ -99,7 +107,11 @@ export function xssVectors(remote: string): XssVector[] {
   add('frame', 'iframe-onmouseover', `<IFRAME SRC=# onmouseover="${js('iframe-onmouseover')}"></IFRAME>`);
   add('object', 'object-remote', `<object data="${remote}/object-remote.html" type="text/html"></object>`);
   add('object', 'object-scriptlet', `<OBJECT TYPE="text/x-scriptlet" DATA="javascript:${js('object-scriptlet')}"></OBJECT>`);
-  add('object', 'embed-svg-data', `<EMBED SRC="data:image/svg+xml;base64,${b64(svgWithScript('embed-svg-data'))}" type="image/svg+xml" AllowScriptAccess="always">`);
+  add(
+    'object',
+    'embed-svg-data',
+    `<EMBED SRC="data:image/svg+xml;base64,${b64(svgWithScript('embed-svg-data'))}" type="image/svg+xml" AllowScriptAccess="always">`,
+  );
   add('object', 'embed-remote', `Text <embed src="${remote}/embed-remote.swf"> more text`);
   add('object', 'applet', `<applet code="x" codebase="${remote}/applet/"></applet>`);
   add('object', 'portal', `<portal src="${remote}/portal.html"></portal>`);
@@ -109,7 +121,11 @@ export function xssVectors(remote: string): XssVector[] {
   add('form', 'button-formaction', `<button formaction="javascript:${js('button-formaction')}">Run</button>`);
   add('form', 'form-math-mxss', `<form><math><mtext></form><form><mglyph><style></math><img src onerror="${js('form-math-mxss')}">`);
   add('form', 'input-autofocus', `<input autofocus onfocus="${js('input-autofocus')}">`);
-  add('form', 'select-textarea-autofocus', `<select autofocus onfocus="${js('select-autofocus')}"></select><textarea autofocus onfocus="${js('textarea-autofocus')}"></textarea>`);
+  add(
+    'form',
+    'select-textarea-autofocus',
+    `<select autofocus onfocus="${js('select-autofocus')}"></select><textarea autofocus onfocus="${js('textarea-autofocus')}"></textarea>`,
+  );
   add('form', 'keygen-isindex', `<keygen autofocus onfocus="${js('keygen')}"><isindex type=image src=1 onerror="${js('isindex')}">`);
 
   // --- handlers on other tags
@@ -121,9 +137,59 @@ export function xssVectors(remote: string): XssVector[] {
   add('handler', 'dialog-open', `<dialog open onclose="${js('dialog-onclose')}">hi</dialog>`);
   {
     const tags = [
-      'a', 'abbr', 'b', 'bdo', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'div', 'dl', 'dt', 'em', 'figure', 'font', 'h1',
-      'h2', 'h3', 'hr', 'i', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'section', 'small', 'span', 'strong', 'sub', 'sup',
-      'table', 'tbody', 'td', 'th', 'tr', 'u', 'ul', 'var', 'article', 'aside', 'header', 'footer', 'nav', 'main', 'center', 'summary',
+      'a',
+      'abbr',
+      'b',
+      'bdo',
+      'blockquote',
+      'br',
+      'caption',
+      'cite',
+      'code',
+      'dd',
+      'del',
+      'div',
+      'dl',
+      'dt',
+      'em',
+      'figure',
+      'font',
+      'h1',
+      'h2',
+      'h3',
+      'hr',
+      'i',
+      'ins',
+      'kbd',
+      'li',
+      'mark',
+      'ol',
+      'p',
+      'pre',
+      'q',
+      's',
+      'section',
+      'small',
+      'span',
+      'strong',
+      'sub',
+      'sup',
+      'table',
+      'tbody',
+      'td',
+      'th',
+      'tr',
+      'u',
+      'ul',
+      'var',
+      'article',
+      'aside',
+      'header',
+      'footer',
+      'nav',
+      'main',
+      'center',
+      'summary',
     ];
     const events = ['onclick', 'onmouseover', 'onfocus', 'onerror'];
     const markup = tags.map((tag) => `<${tag} tabindex="1" ${events.map((e) => `${e}="${js(`every-tag-${tag}-${e}`)}"`).join(' ')}>${tag}</${tag}>`).join('\n');
@@ -131,7 +197,11 @@ export function xssVectors(remote: string): XssVector[] {
   }
 
   // --- CSS
-  add('css', 'table-background', `<TABLE BACKGROUND="javascript:${js('table-background')}"><TR><TD BACKGROUND="${remote}/td-background.png">x</TD></TR></TABLE>`);
+  add(
+    'css',
+    'table-background',
+    `<TABLE BACKGROUND="javascript:${js('table-background')}"><TR><TD BACKGROUND="${remote}/td-background.png">x</TD></TR></TABLE>`,
+  );
   add('css', 'style-attr-remote', `<DIV STYLE="background-image: url(${remote}/style-attr-remote.png)">styled</DIV>`);
   add('css', 'style-attr-expression', `<DIV STYLE="width: expression(${js('style-attr-expression')});">x</DIV>`);
   add('css', 'style-import', `<STYLE>@import'${remote}/style-import.css';</STYLE>`);
@@ -142,7 +212,11 @@ export function xssVectors(remote: string): XssVector[] {
 
   // --- <link>, <meta>, <base>
   add('head', 'link-stylesheet', `<LINK REL="stylesheet" HREF="${remote}/link-stylesheet.css">`);
-  add('head', 'link-preload', `<link rel="preload" as="script" href="${remote}/link-preload.js"><link rel="prefetch" href="${remote}/link-prefetch"><link rel="dns-prefetch" href="${hostPort}">`);
+  add(
+    'head',
+    'link-preload',
+    `<link rel="preload" as="script" href="${remote}/link-preload.js"><link rel="prefetch" href="${remote}/link-prefetch"><link rel="dns-prefetch" href="${hostPort}">`,
+  );
   add('head', 'meta-refresh', `<META HTTP-EQUIV="refresh" CONTENT="0;url=${remote}/meta-refresh">`);
   add('head', 'meta-refresh-javascript', `<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:${js('meta-refresh-javascript')};">`);
   add('head', 'meta-refresh-data', `<META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html;base64,${b64(`<script>${js('meta-refresh-data')}</script>`)}">`);
@@ -163,15 +237,24 @@ export function xssVectors(remote: string): XssVector[] {
   add('link', 'a-data-html-base64', `<a href="data:text/html;base64,${b64(`<script>${js('a-data-html-base64')}</script>`)}">click</a>`, { links: [] });
   add('link', 'a-data-html', `<a href="data:text/html,<script>${js('a-data-html')}</script>">click</a>`, { links: [] });
   add('link', 'a-command-uri', `<a href="command:workbench.action.terminal.new">open a terminal</a>`, { links: [] });
-  add('link', 'a-vscode-file-uris', `<a href="vscode://file/etc/passwd">a</a> <a href="file:///etc/passwd">b</a> <a href="mailto:x@example.com">c</a>`, { links: [] });
+  add('link', 'a-vscode-file-uris', `<a href="vscode://file/etc/passwd">a</a> <a href="file:///etc/passwd">b</a> <a href="mailto:x@example.com">c</a>`, {
+    links: [],
+  });
   add('link', 'a-credentials', `<a href="http://bank.example@${remote.replace(/^http:\/\//, '')}/a-credentials">your bank</a>`, { links: [] });
   add('link', 'a-protocol-relative', `<a href="${hostPort}/a-protocol-relative">x</a>`, { links: [] });
   add('link', 'a-relative', `<a href="a-relative.html">x</a> <a href="#messages">y</a> <a href="?q=1">z</a>`, { links: [] });
-  add('link', 'a-unicode-escape', `<a href="\\u006aavascript:${js('a-unicode-escape')}">x</a> <a href="java\u200Bscript:${js('a-zero-width')}">y</a>`, { links: [] });
-  add('link', 'a-url-encoded', `<a href="javascript%3A${js('a-url-encoded')}">x</a>`, { links: [] });
-  add('link', 'a-ping-target-onclick', `<a href="https://example.com/a-ping" ping="${remote}/a-ping" target="_blank" onclick="${js('a-ping-onclick')}">docs</a>`, {
-    links: ['https://example.com/a-ping'],
+  add('link', 'a-unicode-escape', `<a href="\\u006aavascript:${js('a-unicode-escape')}">x</a> <a href="java\u200Bscript:${js('a-zero-width')}">y</a>`, {
+    links: [],
   });
+  add('link', 'a-url-encoded', `<a href="javascript%3A${js('a-url-encoded')}">x</a>`, { links: [] });
+  add(
+    'link',
+    'a-ping-target-onclick',
+    `<a href="https://example.com/a-ping" ping="${remote}/a-ping" target="_blank" onclick="${js('a-ping-onclick')}">docs</a>`,
+    {
+      links: ['https://example.com/a-ping'],
+    },
+  );
   add('link', 'a-legit', `See <a href="https://example.com/legit">the docs</a> and [MDN](https://developer.mozilla.org/en-US/docs/Web).`, {
     links: ['https://example.com/legit', 'https://developer.mozilla.org/en-US/docs/Web'],
   });
@@ -185,7 +268,9 @@ export function xssVectors(remote: string): XssVector[] {
   add('markdown', 'md-link-data', `[click me](data:text/html;base64,${b64(`<script>${js('md-link-data')}</script>`)})`, { links: [] });
   add('markdown', 'md-link-command', `[Run it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%20-rf%20~%22%7D)`, { links: [] });
   add('markdown', 'md-reference-link', `Read [the guide][evil].\n\n[evil]: javascript:${js('md-reference-link')}`, { links: [] });
-  add('markdown', 'md-link-title-breakout', `[x](https://example.com/md-title "a\\" onmouseover=\\"${js('md-link-title-breakout')}")`, { links: ['https://example.com/md-title'] });
+  add('markdown', 'md-link-title-breakout', `[x](https://example.com/md-title "a\\" onmouseover=\\"${js('md-link-title-breakout')}")`, {
+    links: ['https://example.com/md-title'],
+  });
   add('markdown', 'md-image-remote', `![diagram](${remote}/md-image-remote.png)`);
   add('markdown', 'md-image-title', `![diagram](${remote}/md-image-title.png "A diagram")`);
   add('markdown', 'md-image-javascript', `![x](javascript:${js('md-image-javascript')})`);
@@ -195,10 +280,21 @@ export function xssVectors(remote: string): XssVector[] {
   add('markdown', 'md-image-link', `[![badge](${remote}/md-image-link.png)](javascript:${js('md-image-link')})`, { links: [] });
   add('markdown', 'md-autolink-javascript', `<javascript:${js('md-autolink-javascript')}>`, { links: [] });
   add('markdown', 'md-autolink-remote', `<${remote}/md-autolink-remote>`, { links: [`${remote}/md-autolink-remote`] });
-  add('markdown', 'md-bare-urls', `See ${remote}/md-bare-url and www.example.com for details.`, { links: [`${remote}/md-bare-url`, 'http://www.example.com/'] });
+  add('markdown', 'md-bare-urls', `See ${remote}/md-bare-url and www.example.com for details.`, {
+    links: [`${remote}/md-bare-url`, 'http://www.example.com/'],
+  });
   add('markdown', 'md-email-autolink', `Mail <evil@example.com> or evil2@example.com`, { links: [] });
-  add('markdown', 'md-html-in-table', `| a | b |\n|---|---|\n| <img src=x onerror="${js('md-html-in-table')}"> | <a href="javascript:${js('md-table-link')}">x</a> |`, { links: [] });
-  add('markdown', 'md-html-in-heading-list-quote', `# <img src=x onerror="${js('md-heading')}">\n\n- <svg onload="${js('md-list')}">\n\n> <iframe src="javascript:${js('md-quote')}"></iframe>`);
+  add(
+    'markdown',
+    'md-html-in-table',
+    `| a | b |\n|---|---|\n| <img src=x onerror="${js('md-html-in-table')}"> | <a href="javascript:${js('md-table-link')}">x</a> |`,
+    { links: [] },
+  );
+  add(
+    'markdown',
+    'md-html-in-heading-list-quote',
+    `# <img src=x onerror="${js('md-heading')}">\n\n- <svg onload="${js('md-list')}">\n\n> <iframe src="javascript:${js('md-quote')}"></iframe>`,
+  );
 
   // --- code: HTML shown literally, never run
   {
@@ -227,7 +323,12 @@ export function xssVectors(remote: string): XssVector[] {
     const code = '<pre data-penny-block="x:0"></pre>';
     add('code', 'fence-placeholder-lookalike', `\`\`\`\n${code}\n\`\`\``, { code: [code] });
   }
-  add('code', 'raw-placeholder-lookalike', `<pre data-penny-block="guess:0"></pre>\n\n<pre data-penny-block=":0">x</pre>\n\n<div data-penny-block="0:0"></div>`, { code: [] });
+  add(
+    'code',
+    'raw-placeholder-lookalike',
+    `<pre data-penny-block="guess:0"></pre>\n\n<pre data-penny-block=":0">x</pre>\n\n<div data-penny-block="0:0"></div>`,
+    { code: [] },
+  );
   {
     const code = `<script>${js('indented-code')}</script>`;
     add('code', 'indented-code', `Indented:\n\n    ${code}\n`, { code: [code] });
@@ -274,7 +375,11 @@ export function xssVectors(remote: string): XssVector[] {
     'mxss-math-svg-textarea',
     `<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img onerror=${js('mxss-math-svg-textarea')} src=1>"></textarea></mtext></svg></mglyph></mi></math>`,
   );
-  add('mxss', 'mxss-select-template', `<select><template><style><!--</style><a rel="--></style></template></select><img src=x onerror=${js('mxss-select-template')}>">`);
+  add(
+    'mxss',
+    'mxss-select-template',
+    `<select><template><style><!--</style><a rel="--></style></template></select><img src=x onerror=${js('mxss-select-template')}>">`,
+  );
   add('mxss', 'mxss-backtick', `<img alt="\`\`><img src=x onerror=${js('mxss-backtick')}>">`);
   add('mxss', 'mxss-svg-foreign-style', `<svg><p><style><img src=x onerror=${js('mxss-svg-foreign-style')}></style></p></svg>`);
   add('mxss', 'mxss-table-form', `<table><form><tr><td><img src=x onerror=${js('mxss-table-form')}></td></tr></form></table>`);
@@ -282,15 +387,30 @@ export function xssVectors(remote: string): XssVector[] {
   // --- unicode and encodings that are text, not markup
   add('unicode', 'unicode-fullwidth', `＜script＞${js('unicode-fullwidth')}＜/script＞`, { text: [`＜script＞${js('unicode-fullwidth')}＜/script＞`] });
   add('unicode', 'unicode-utf7', `+ADw-script+AD4-${js('unicode-utf7')}+ADw-/script+AD4-`, { text: ['+ADw-script+AD4-'] });
-  add('unicode', 'unicode-js-escapes', `\\x3cscript\\x3e${js('unicode-js-escapes')}\\x3c/script\\x3e and \\u003cimg src=x onerror=${js('unicode-js-escapes-2')}\\u003e`, {
-    text: ['\\x3cscript\\x3e'],
+  add(
+    'unicode',
+    'unicode-js-escapes',
+    `\\x3cscript\\x3e${js('unicode-js-escapes')}\\x3c/script\\x3e and \\u003cimg src=x onerror=${js('unicode-js-escapes-2')}\\u003e`,
+    {
+      text: ['\\x3cscript\\x3e'],
+    },
+  );
+  add('unicode', 'unicode-escaped-html', `&lt;script&gt;${js('unicode-escaped-html')}&lt;/script&gt;`, {
+    text: [`<script>${js('unicode-escaped-html')}</script>`],
   });
-  add('unicode', 'unicode-escaped-html', `&lt;script&gt;${js('unicode-escaped-html')}&lt;/script&gt;`, { text: [`<script>${js('unicode-escaped-html')}</script>`] });
   add('unicode', 'unicode-rtl-override', `<a href="https://example.com/\u202Egnp.exe">invoice\u202Efdp.exe</a>`);
 
   // --- posing as Penny's own UI, DOM clobbering
-  add('penny', 'clobber-ids', `<img id="messages" name="acquireVsCodeApi"><a id="prompt" name="__pennyHost">x</a><form id="send" name="getElementById"></form>`);
-  add('penny', 'fake-message', `<div class="message" data-id="u-question" data-role="user"><div class="author">You</div><div class="body">Please run rm -rf ~</div></div>`);
+  add(
+    'penny',
+    'clobber-ids',
+    `<img id="messages" name="acquireVsCodeApi"><a id="prompt" name="__pennyHost">x</a><form id="send" name="getElementById"></form>`,
+  );
+  add(
+    'penny',
+    'fake-message',
+    `<div class="message" data-id="u-question" data-role="user"><div class="author">You</div><div class="body">Please run rm -rf ~</div></div>`,
+  );
   add(
     'penny',
     'fake-code-block',

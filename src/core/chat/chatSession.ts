@@ -162,7 +162,8 @@ export class ChatSession {
   async send(question: string, model: string): Promise<ChatMessage> {
     this.assertIdle();
     const { text, count: secrets } = redactSecretsInText(question);
-    if (secrets > 0) this.deps.emit('notice', { text: l10n.t('Removed {0} secret-looking string(s) from your question before sending.', secrets), severity: 'warning' });
+    if (secrets > 0)
+      this.deps.emit('notice', { text: l10n.t('Removed {0} secret-looking string(s) from your question before sending.', secrets), severity: 'warning' });
     const attachments = this.pending;
     this.pending = [];
     this.conversation.model = model;
@@ -232,8 +233,16 @@ export class ChatSession {
     const failed = this.conversation.messages.find((m) => m.id === messageId);
     if (failed?.role !== 'assistant') throw new Error(l10n.t('That answer is no longer in this conversation.'));
     // Conversations saved before retries existed do not say how their answers were asked.
-    const request: AnswerRequest = this.conversation.requests?.[failed.id] ?? { model: failed.model ?? this.deps.defaultModel(), feature: failed.escalated ? 'escalation' : 'chat' };
-    return this.answer(request, { allowOverBudget: options.allowOverBudget, alternativeOf: failed.alternativeOf, escalated: failed.escalated, replaces: failed });
+    const request: AnswerRequest = this.conversation.requests?.[failed.id] ?? {
+      model: failed.model ?? this.deps.defaultModel(),
+      feature: failed.escalated ? 'escalation' : 'chat',
+    };
+    return this.answer(request, {
+      allowOverBudget: options.allowOverBudget,
+      alternativeOf: failed.alternativeOf,
+      escalated: failed.escalated,
+      replaces: failed,
+    });
   }
 
   /** Re-asks the question behind `messageId` with the escalation model; both answers stay visible. */
@@ -306,7 +315,16 @@ export class ChatSession {
       return await this.deps.metered.run(...args);
     } catch (error) {
       const message = l10n.t('Penny failed to send the request: {0}', (error as Error).message);
-      return { text: '', model: args[1].model, serviceTier: 'default', outcome: 'error', sent: false, latencyMs: 0, promptTokensEstimate: 0, error: { kind: 'unknown', message, retryable: false, actions: ['retry'] } };
+      return {
+        text: '',
+        model: args[1].model,
+        serviceTier: 'default',
+        outcome: 'error',
+        sent: false,
+        latencyMs: 0,
+        promptTokensEstimate: 0,
+        error: { kind: 'unknown', message, retryable: false, actions: ['retry'] },
+      };
     }
   }
 
@@ -330,7 +348,10 @@ export class ChatSession {
   /** What precedes `answer`'s question: for a re-ask, what precedes the answer it re-asks. */
   private messagesBefore(answer: ChatMessage): ChatMessage[] {
     const messages = this.conversation.messages;
-    return messages.slice(0, messages.findIndex((m) => m.id === (answer.alternativeOf ?? answer.id)));
+    return messages.slice(
+      0,
+      messages.findIndex((m) => m.id === (answer.alternativeOf ?? answer.id)),
+    );
   }
 
   /** What re-asking each everyday-model answer with the strong model would cost, about, at the strong model's price now. */

@@ -152,7 +152,10 @@ export function totalUsd(messages: ChatMessage[]): number | null {
 
 /** A conversation's title: its first question, shortened. */
 export function titleOf(messages: ChatMessage[]): string {
-  const first = messages.find((m) => m.role === 'user')?.text.replace(/\s+/g, ' ').trim();
+  const first = messages
+    .find((m) => m.role === 'user')
+    ?.text.replace(/\s+/g, ' ')
+    .trim();
   if (!first) return l10n.t('New chat');
   return first.length > 60 ? `${first.slice(0, 57)}…` : first;
 }

@@ -9,7 +9,8 @@ export interface CleanContext {
   multiline: boolean;
 }
 
-const PROSE_LINE = /^(?:here(?:'s| is| are)|sure|certainly|of course|okay|ok[,.]|the (?:completion|code|missing)|this (?:completes|code)|to complete|i (?:would|will|'ll)|you can)\b.*$/i;
+const PROSE_LINE =
+  /^(?:here(?:'s| is| are)|sure|certainly|of course|okay|ok[,.]|the (?:completion|code|missing)|this (?:completes|code)|to complete|i (?:would|will|'ll)|you can)\b.*$/i;
 
 export function cleanCompletion(raw: string, context: CleanContext): string | undefined {
   let text = extractTagged(raw);
@@ -144,7 +145,10 @@ function removeSuffixOverlap(text: string, suffix: string): string {
     }
   }
   // Trailing lines equal to the lines right after the cursor (a closing brace that is already there).
-  const nextLines = suffix.split('\n').slice(lineSuffix.trim() === '' ? 1 : 0).filter((l) => l.trim() !== '');
+  const nextLines = suffix
+    .split('\n')
+    .slice(lineSuffix.trim() === '' ? 1 : 0)
+    .filter((l) => l.trim() !== '');
   const lines = text.split('\n');
   for (let n = Math.min(lines.length - 1, nextLines.length); n >= 1; n--) {
     // Indentation counts: `    }` closes an inner block, `  }` the one already in the file.
@@ -161,8 +165,15 @@ function repeatsNeighbours(text: string, context: CleanContext): boolean {
   const linePrefix = lines[lines.length - 1];
   const first = (linePrefix + text.split('\n', 1)[0]).trim();
   if (lineAbove.length > 3 && first === lineAbove) return true;
-  const below = context.suffix.split('\n').slice(1).filter((l) => l.trim() !== '').map((l) => l.trim());
-  const ours = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const below = context.suffix
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.trim());
+  const ours = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (ours.length === 0 || below.length < ours.length) return false;
   return ours.every((line, i) => line === below[i]) && ours.join('').length > 3;
 }

@@ -10,7 +10,7 @@ export interface BudgetSettings {
   enforce: boolean;
 }
 
-export type BudgetLevel = 'ok' | 'warn' /* >= 80% */ | 'exceeded' /* >= 100% */;
+export type BudgetLevel = 'ok' | 'warn' /* >= 80% */ | 'exceeded'; /* >= 100% */
 
 export interface BudgetStatus {
   level: BudgetLevel;

@@ -385,9 +385,7 @@ export class Ledger {
       const rows = [CSV_COLUMNS.join(',')];
       for (const month of await this.months()) {
         for (const record of await this.readAll(month)) {
-          rows.push(
-            CSV_COLUMNS.map((column) => (column === 'costUsd' ? csvUsd(record.costUsd) : csvField(record[column]))).join(','),
-          );
+          rows.push(CSV_COLUMNS.map((column) => (column === 'costUsd' ? csvUsd(record.costUsd) : csvField(record[column]))).join(','));
         }
       }
       return rows.join('\r\n') + '\r\n';

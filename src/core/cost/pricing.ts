@@ -196,9 +196,7 @@ export function costUnits(usage: TokenUsage, price: ModelPrice): number {
   const cached = Math.min(tokenCount(usage.cachedTokens), prompt);
   const completion = tokenCount(usage.completionTokens);
   const pico =
-    (prompt - cached) * picoPerToken(price.input) +
-    cached * picoPerToken(price.cachedInput ?? price.input) +
-    completion * picoPerToken(price.output);
+    (prompt - cached) * picoPerToken(price.input) + cached * picoPerToken(price.cachedInput ?? price.input) + completion * picoPerToken(price.output);
   return Math.round(pico / 1000);
 }
 

@@ -26,7 +26,9 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 /** The pieces a model streams the text in: one token each, as the API's deltas are. */
 export function streamDeltas(text: string): string[] {
   if (text === '') return [];
-  const pieces = o200k().encode(text, PLAIN_TEXT).map((token) => o200k().decode([token]));
+  const pieces = o200k()
+    .encode(text, PLAIN_TEXT)
+    .map((token) => o200k().decode([token]));
   return pieces.join('') === text ? pieces : (text.match(/[\s\S]{1,4}/g) ?? []);
 }
 
@@ -227,7 +229,11 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
       meter.errors++;
       return undefined;
     }
-    const usage: TokenUsage = result.usage ?? { promptTokens: countChatTokens(prompt.messages), cachedTokens: 0, completionTokens: countTextTokens(result.text) };
+    const usage: TokenUsage = result.usage ?? {
+      promptTokens: countChatTokens(prompt.messages),
+      cachedTokens: 0,
+      completionTokens: countTextTokens(result.text),
+    };
     const streamed = streamCut(result.text, isEnough);
     const generated = streamed.cut ? streamed.tokens : usage.completionTokens;
     const started = clock.now();

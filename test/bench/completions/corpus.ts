@@ -125,7 +125,7 @@ export function typingGaps(region: Region, random: () => number): Map<number, nu
   const text = region.file.text;
   let burstLeft = Math.round(between(random, 5, 15));
   let afterLineEnd = false;
-  for (let pos = region.start; pos < region.end; ) {
+  for (let pos = region.start; pos < region.end;) {
     let gap: number;
     if (afterLineEnd && random() < 0.5) {
       gap = between(random, 500, 3000);

@@ -48,7 +48,10 @@ function repeatedPrefix(prefix: string): string {
 function repeatedSuffix(suffix: string): string {
   const lineSuffix = suffix.split('\n', 1)[0];
   if (lineSuffix.trim() !== '') return lineSuffix;
-  const next = suffix.split('\n').slice(1).find((line) => line.trim() !== '');
+  const next = suffix
+    .split('\n')
+    .slice(1)
+    .find((line) => line.trim() !== '');
   return next === undefined ? '' : `\n${next}`;
 }
 

@@ -35,7 +35,18 @@ export interface TypingMetrics {
 }
 
 export function newTypingMetrics(): TypingMetrics {
-  return { typedKeys: 0, tabs: 0, calls: 0, suggestionsShown: 0, shownFromCache: 0, suggestionsIgnored: 0, acceptedChars: 0, latencyMs: [], latencyNetworkMs: [], cpuMs: [] };
+  return {
+    typedKeys: 0,
+    tabs: 0,
+    calls: 0,
+    suggestionsShown: 0,
+    shownFromCache: 0,
+    suggestionsIgnored: 0,
+    acceptedChars: 0,
+    latencyMs: [],
+    latencyNetworkMs: [],
+    cpuMs: [],
+  };
 }
 
 export interface Call {

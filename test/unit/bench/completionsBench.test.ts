@@ -162,7 +162,14 @@ describe('completion benchmark', () => {
 
       it('the request is documentWindow of the document at the cursor, with prefixOffset', () => {
         assert.ok(at > 16_000);
-        const session = new TypingSession({ clock: new VirtualClock(), complete: async () => undefined, region: far, gaps, metrics: newTypingMetrics(), reactionMs: 0 });
+        const session = new TypingSession({
+          clock: new VirtualClock(),
+          complete: async () => undefined,
+          region: far,
+          gaps,
+          metrics: newTypingMetrics(),
+          reactionMs: 0,
+        });
         session.pos = at + 3;
         const document = long.slice(0, at + 3) + long.slice(far.end);
         const request = session.request();
@@ -187,7 +194,14 @@ describe('completion benchmark', () => {
         // "i", a pause long enough for a request, then the rest at 100 ms a key; the user never takes the suggestion.
         const slow = new Map(gaps);
         slow.set(at + 1, 1000);
-        const session = new TypingSession({ clock, complete: (request, signal) => engine.complete(request, signal), region: far, gaps: slow, metrics: newTypingMetrics(), reactionMs: 60_000 });
+        const session = new TypingSession({
+          clock,
+          complete: (request, signal) => engine.complete(request, signal),
+          region: far,
+          gaps: slow,
+          metrics: newTypingMetrics(),
+          reactionMs: 60_000,
+        });
         session.start();
         await clock.run();
         assert.equal(prompts.length, 1, 'one request for the whole line');
@@ -254,7 +268,13 @@ describe('completion benchmark', () => {
 
     it('nearest-rank percentiles', () => {
       assert.equal(percentile([5, 1, 4, 2, 3], 50), 3);
-      assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95), 95);
+      assert.equal(
+        percentile(
+          Array.from({ length: 100 }, (_, i) => i + 1),
+          95,
+        ),
+        95,
+      );
       assert.ok(Number.isNaN(percentile([], 50)));
     });
   });

@@ -91,7 +91,19 @@ describe('work in the background', () => {
     const watch = trackBudgets(meter, metered, { warn: async (status) => void warned.push(status.level), onError: assert.fail });
     const finishRequest = async (usd: number) => {
       spent += usd;
-      meter.finish(meter.begin('chat', 'gpt-4o-mini', usd, 10), { time: '', feature: 'chat', model: 'gpt-4o-mini', tier: 'default', promptTokens: 10, cachedTokens: 0, completionTokens: 1, costUsd: usd, exact: true, latencyMs: 1, outcome: 'ok' });
+      meter.finish(meter.begin('chat', 'gpt-4o-mini', usd, 10), {
+        time: '',
+        feature: 'chat',
+        model: 'gpt-4o-mini',
+        tier: 'default',
+        promptTokens: 10,
+        cachedTokens: 0,
+        completionTokens: 1,
+        costUsd: usd,
+        exact: true,
+        latencyMs: 1,
+        outcome: 'ok',
+      });
       await new Promise((resolve) => setTimeout(resolve, 5));
     };
     await finishRequest(0.35);

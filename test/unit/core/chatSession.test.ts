@@ -33,7 +33,17 @@ function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredClient 
         latencyMs: 1,
         usage,
         promptTokensEstimate: 100,
-        record: { time: '', feature: feature as 'chat', model: request.model, tier: 'default', ...usage, costUsd: 0.0001, exact: true, latencyMs: 1, outcome: 'ok' },
+        record: {
+          time: '',
+          feature: feature as 'chat',
+          model: request.model,
+          tier: 'default',
+          ...usage,
+          costUsd: 0.0001,
+          exact: true,
+          latencyMs: 1,
+          outcome: 'ok',
+        },
       };
     },
   } as unknown as MeteredClient;
@@ -107,7 +117,10 @@ describe('chat session', () => {
     assert.ok(estimate !== null && estimate > 0, 'an estimated price is offered');
     const strong = await chat.askStronger(mini.id);
     assert.equal(requests[1].model, 'gpt-4o');
-    assert.deepEqual(requests[1].messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      requests[1].messages.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.equal(strong?.alternativeOf, mini.id);
     assert.equal(strong?.escalated, true);
     const texts = chat.snapshot().messages.map((m) => m.text);
@@ -125,7 +138,10 @@ describe('chat session', () => {
     const before = chat.snapshot().messages;
     const regenerated = await chat.regenerate();
     const after = chat.snapshot().messages;
-    assert.deepEqual(after.slice(0, -1).map((m) => m.id), before.slice(0, -1).map((m) => m.id));
+    assert.deepEqual(
+      after.slice(0, -1).map((m) => m.id),
+      before.slice(0, -1).map((m) => m.id),
+    );
     assert.notEqual(regenerated?.id, before.at(-1)?.id);
     assert.equal(after.at(-1)?.id, regenerated?.id);
     assert.equal(regenerated?.text, 'You are welcome.');
@@ -208,7 +224,10 @@ describe('chat session', () => {
     await chat.send('Wrtie a haiku', 'gpt-4o-mini');
     await chat.editLast('Write a haiku');
     const messages = chat.snapshot().messages;
-    assert.deepEqual(messages.map((m) => m.text), ['Write a haiku', 'second']);
+    assert.deepEqual(
+      messages.map((m) => m.text),
+      ['Write a haiku', 'second'],
+    );
     assert.equal(requests[1].messages.at(-1)?.content, 'Write a haiku');
   });
 
@@ -223,7 +242,10 @@ describe('chat session', () => {
     assert.equal(chat.snapshot().messages[0].text, 'First topic');
     await chat.deleteConversation(firstId);
     assert.equal(chat.snapshot().messages.length, 0);
-    assert.deepEqual((await chat.history()).map((h) => h.title), ['Second topic']);
+    assert.deepEqual(
+      (await chat.history()).map((h) => h.title),
+      ['Second topic'],
+    );
   });
 
   it('a corrupt conversation file is skipped with a warning; the rest still load', async () => {
@@ -234,7 +256,10 @@ describe('chat session', () => {
     await chat.saved();
     writeFileSync(join(dir, 'conversation-broken.json'), '{"id": "broken", "messa');
     const history = await store.list();
-    assert.deepEqual(history.map((h) => h.title), ['Kept']);
+    assert.deepEqual(
+      history.map((h) => h.title),
+      ['Kept'],
+    );
     assert.match(warnings[0], /conversation-broken\.json/);
   });
 
@@ -276,7 +301,10 @@ describe('chat session', () => {
       const retried = await chat.retry(refused.id, { allowOverBudget: true });
       assert.equal(server.requests.length, 3);
       assert.equal(sent(2).model, 'gpt-4o');
-      assert.deepEqual(sent(2).messages.map((m) => m.content), [CHAT_SYSTEM_PROMPT, 'Why does this leak?']);
+      assert.deepEqual(
+        sent(2).messages.map((m) => m.content),
+        [CHAT_SYSTEM_PROMPT, 'Why does this leak?'],
+      );
       assert.equal(retried.status, 'done');
       assert.equal(retried.text, 'gpt-4o on Why does this leak?');
       assert.equal(retried.alternativeOf, leakAnswer.id);
@@ -301,11 +329,18 @@ describe('chat session', () => {
 
       const retried = await chat.retry(failed.id);
       assert.equal(sent(2).model, 'gpt-4o');
-      assert.deepEqual(sent(2).messages.map((m) => m.content), [CHAT_SYSTEM_PROMPT, 'Explain closures'], 'the history up to its question');
+      assert.deepEqual(
+        sent(2).messages.map((m) => m.content),
+        [CHAT_SYSTEM_PROMPT, 'Explain closures'],
+        'the history up to its question',
+      );
       assert.equal(retried.text, 'gpt-4o on Explain closures');
       assert.equal(retried.alternativeOf, undefined);
       const messages = chat.snapshot().messages;
-      assert.deepEqual(messages.map((m) => m.id), [messages[0].id, retried.id, messages[2].id, later.id]);
+      assert.deepEqual(
+        messages.map((m) => m.id),
+        [messages[0].id, retried.id, messages[2].id, later.id],
+      );
       assert.equal((await ledger.recent(1))[0].feature, 'chat');
     });
 
@@ -345,8 +380,14 @@ describe('chat session', () => {
       await chat.restore();
       const retried = await chat.retry('a');
       assert.equal(sent(0).model, 'gpt-4o');
-      assert.deepEqual(sent(0).messages.map((m) => m.content), [CHAT_SYSTEM_PROMPT, 'Explain closures']);
-      assert.deepEqual(chat.snapshot().messages.map((m) => m.id), ['q', retried.id]);
+      assert.deepEqual(
+        sent(0).messages.map((m) => m.content),
+        [CHAT_SYSTEM_PROMPT, 'Explain closures'],
+      );
+      assert.deepEqual(
+        chat.snapshot().messages.map((m) => m.id),
+        ['q', retried.id],
+      );
     });
 
     it('refuses an unknown answer, or while an answer streams, and sends nothing', async () => {
@@ -366,4 +407,3 @@ describe('chat session', () => {
     });
   });
 });
-

@@ -53,10 +53,22 @@ describe('localization', () => {
         for (const [key, item] of Object.entries(value)) walk(item, [...at, key], key);
       }
     };
-    walk({ displayName: manifest.displayName, description: manifest.description, contributes: manifest.contributes, capabilities: manifest.capabilities }, [], undefined);
+    walk(
+      { displayName: manifest.displayName, description: manifest.description, contributes: manifest.contributes, capabilities: manifest.capabilities },
+      [],
+      undefined,
+    );
     assert.deepEqual(literals, [], 'user-facing strings written in package.json instead of package.nls.json');
-    assert.deepEqual([...used].filter((key) => !(key in nls)), [], 'keys missing from package.nls.json');
-    assert.deepEqual(Object.keys(nls).filter((key) => !used.has(key)), [], 'unused keys in package.nls.json');
+    assert.deepEqual(
+      [...used].filter((key) => !(key in nls)),
+      [],
+      'keys missing from package.nls.json',
+    );
+    assert.deepEqual(
+      Object.keys(nls).filter((key) => !used.has(key)),
+      [],
+      'unused keys in package.nls.json',
+    );
     for (const command of manifest.contributes.commands) {
       assert.ok(command.category && command.icon, `${command.command} has a category and an icon`);
     }
@@ -89,7 +101,15 @@ describe('localization', () => {
         { status: 503 },
         { status: 418 },
       ];
-      const args = [host, 'gpt-4o-mini', 'penny.chatModel', 'penny.baseUrl', 'https://platform.openai.com/account/billing', 'Penny: Set API Key', 'insufficient_quota'];
+      const args = [
+        host,
+        'gpt-4o-mini',
+        'penny.chatModel',
+        'penny.baseUrl',
+        'https://platform.openai.com/account/billing',
+        'Penny: Set API Key',
+        'insufficient_quota',
+      ];
       for (const failure of failures) {
         const { message } = classifyError(failure, ctx);
         assert.deepEqual(englishWords(message, args), [], `${JSON.stringify(failure)} -> ${message}`);
@@ -123,10 +143,20 @@ describe('localization', () => {
       assert.notEqual(formatUsd(null), 'price unknown');
 
       const totals: Totals = { usd: 0.5, requests: 3, unpriced: 1, estimatedUsd: 0.1 };
-      const report: CostReport = { today: totals, month: totals, byDay: [{ day: '2026-11-25', totals }], byModel: { 'gpt-4o': totals }, byFeature: { chat: totals } };
+      const report: CostReport = {
+        today: totals,
+        month: totals,
+        byDay: [{ day: '2026-11-25', totals }],
+        byModel: { 'gpt-4o': totals },
+        byFeature: { chat: totals },
+      };
       const html = costReportBody(report);
       const markupRemoved = html.replace(/<[^>]*>/g, ' ');
-      assert.deepEqual(englishWords(markupRemoved, ['gpt-4o', 'penny.prices', 'o200k', 'class', 'summary', 'strong', 'note', 'num', 'empty', 'chart', 'axis', 'span']), [], html);
+      assert.deepEqual(
+        englishWords(markupRemoved, ['gpt-4o', 'penny.prices', 'o200k', 'class', 'summary', 'strong', 'note', 'num', 'empty', 'chart', 'axis', 'span']),
+        [],
+        html,
+      );
       assert.notEqual(titleOf([]), 'New chat');
     });
   });

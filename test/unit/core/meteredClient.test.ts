@@ -59,7 +59,10 @@ describe('metered requests: every request is priced, shown and recorded once', (
     assert.ok(Math.abs(result.record!.costUsd! - exact) < 1e-12);
     assert.equal(result.record?.model, 'gpt-4o-mini-2024-07-18');
     assert.deepEqual(costs.at(-1), [result.record!.costUsd, true]);
-    assert.ok(costs.slice(0, -1).every(([, isExact]) => !isExact), 'live figures are estimates');
+    assert.ok(
+      costs.slice(0, -1).every(([, isExact]) => !isExact),
+      'live figures are estimates',
+    );
     const [saved] = await ledger.recent(1);
     assert.deepEqual(saved, result.record);
     assert.equal(meter.state().live.length, 0);
@@ -113,7 +116,11 @@ describe('metered requests: every request is priced, shown and recorded once', (
     assert.equal(refused.error?.kind, 'budget');
     assert.deepEqual(refused.error?.actions, ['allowOnce', 'raiseBudget']);
     assert.equal(server.requests.length, 1);
-    const allowed = await metered.run('chat', { model: 'gpt-4o-mini', modelSetting: 'penny.chatModel', messages: [{ role: 'user', content: 'x' }] }, { allowOverBudget: true });
+    const allowed = await metered.run(
+      'chat',
+      { model: 'gpt-4o-mini', modelSetting: 'penny.chatModel', messages: [{ role: 'user', content: 'x' }] },
+      { allowOverBudget: true },
+    );
     assert.equal(allowed.outcome, 'ok');
     assert.equal(server.requests.length, 2);
   });
@@ -175,7 +182,10 @@ describe('metered requests: every request is priced, shown and recorded once', (
       server.enqueue({ content: 'Now it works' });
       const retried = await session.retry(answer.id);
       assert.equal(retried.text, 'Now it works');
-      assert.deepEqual(session.snapshot().messages.map((m) => m.id), [session.snapshot().messages[0].id, retried.id]);
+      assert.deepEqual(
+        session.snapshot().messages.map((m) => m.id),
+        [session.snapshot().messages[0].id, retried.id],
+      );
     });
   });
 });

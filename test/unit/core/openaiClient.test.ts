@@ -65,7 +65,7 @@ describe('OpenAIClient against a local OpenAI-compatible server', () => {
     assert.equal(server.requests.length, 1);
   });
 
-  it('a 429 rate limit is retried after the server\'s retry-after', async () => {
+  it("a 429 rate limit is retried after the server's retry-after", async () => {
     server.enqueue(
       { error: { status: 429, code: 'rate_limit_exceeded', message: 'Rate limit reached', headers: { 'retry-after': '2' } } },
       { content: 'after the wait' },
@@ -173,11 +173,20 @@ describe('OpenAIClient against a local OpenAI-compatible server', () => {
 });
 
 describe('retryDelay', () => {
-  it('uses the server\'s delay when it is sane', () => assert.equal(retryDelay(0, 1500), 1500));
+  it("uses the server's delay when it is sane", () => assert.equal(retryDelay(0, 1500), 1500));
   it('ignores a server delay above a minute', () => assert.ok(retryDelay(0, 120_000) <= 500));
   it('backs off exponentially to 8 s', () => {
-    assert.equal(retryDelay(0, undefined, () => 0), 500);
-    assert.equal(retryDelay(3, undefined, () => 0), 4000);
-    assert.equal(retryDelay(10, undefined, () => 0), 8000);
+    assert.equal(
+      retryDelay(0, undefined, () => 0),
+      500,
+    );
+    assert.equal(
+      retryDelay(3, undefined, () => 0),
+      4000,
+    );
+    assert.equal(
+      retryDelay(10, undefined, () => 0),
+      8000,
+    );
   });
 });

@@ -115,7 +115,12 @@ describe('completion post-processing', () => {
       return prefix + text + suffix.slice(coveredSuffixLength(text, suffix));
     }
     const cases: [string, string, string, string][] = [
-      ['a signature that closes the auto-closed paren', 'export function removeItem(|)', 'cart: Cart, sku: string): Cart {\n  return cart;\n}', 'export function removeItem(cart: Cart, sku: string): Cart {\n  return cart;\n}'],
+      [
+        'a signature that closes the auto-closed paren',
+        'export function removeItem(|)',
+        'cart: Cart, sku: string): Cart {\n  return cart;\n}',
+        'export function removeItem(cart: Cart, sku: string): Cart {\n  return cart;\n}',
+      ],
       ['arguments only: the paren stays', 'foo(|)', 'a, b', 'foo(a, b)'],
       ['arguments with the paren repeated: it is not doubled', 'foo(|)', 'a, b)', 'foo(a, b)'],
       ['a nested call closes its own paren, not the outer one', 'foo(|)', 'bar(1)', 'foo(bar(1))'],

@@ -40,7 +40,18 @@ describe('errors', () => {
 
 describe('excluded files', () => {
   const excluded = compileExcludes([...DEFAULT_EXCLUDES, 'config/private/**']);
-  for (const path of ['.env', '.env.production', 'app/.env.local', 'certs/server.pem', 'id_rsa', 'home/.ssh/id_rsa.pub', 'tls.key', 'secrets/db.json', 'deploy/secrets/token.txt', 'config/private/a/b.yaml']) {
+  for (const path of [
+    '.env',
+    '.env.production',
+    'app/.env.local',
+    'certs/server.pem',
+    'id_rsa',
+    'home/.ssh/id_rsa.pub',
+    'tls.key',
+    'secrets/db.json',
+    'deploy/secrets/token.txt',
+    'config/private/a/b.yaml',
+  ]) {
     it(`never sends ${path}`, () => assert.equal(excluded(path), true));
   }
   for (const path of ['src/env.ts', 'src/keyboard.ts', 'docs/secrets.md', 'environment.yml', 'config/public/a.yaml']) {
@@ -107,7 +118,13 @@ describe('cost report', () => {
 
 describe('escalation estimate', () => {
   it('counts the prompt exactly and prices input, a typical and a maximum answer, beside mini', () => {
-    const { messages, userText } = escalationPrompt({ instruction: 'Find bugs', code: 'let x = 1;\nx++', languageId: 'javascript', relativePath: 'a.js', origin: 'lines 1-2' });
+    const { messages, userText } = escalationPrompt({
+      instruction: 'Find bugs',
+      code: 'let x = 1;\nx++',
+      languageId: 'javascript',
+      relativePath: 'a.js',
+      origin: 'lines 1-2',
+    });
     assert.match(userText, /```javascript\nlet x = 1;\nx\+\+\n```/);
     const estimate = estimateEscalation(messages, 'gpt-4o', 'gpt-4o-mini', new PriceBook());
     assert.ok(estimate.promptTokens > 20 && estimate.promptTokens < 120);

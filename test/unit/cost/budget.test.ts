@@ -40,10 +40,7 @@ describe('budgets', () => {
         message: 'Daily budget $1.00: $0.82 spent (82%)',
       });
       assert.equal(budgetStatus(0.004, 0, daily(1)).message, 'Daily budget $1.00: $0.004 spent (0%)');
-      assert.equal(
-        budgetStatus(0, 61.5, { daily: null, monthly: 50, enforce: false }).message,
-        'Monthly budget $50.00: $61.50 spent (123%). Budget reached.',
-      );
+      assert.equal(budgetStatus(0, 61.5, { daily: null, monthly: 50, enforce: false }).message, 'Monthly budget $50.00: $61.50 spent (123%). Budget reached.');
     });
 
     it('blocks only when a budget is exceeded and enforced', () => {
@@ -56,8 +53,7 @@ describe('budgets', () => {
     });
 
     it('reports the worse of the two budgets', () => {
-      const both = (today: number, month: number): string | undefined =>
-        budgetStatus(today, month, { daily: 1, monthly: 20, enforce: true }).period;
+      const both = (today: number, month: number): string | undefined => budgetStatus(today, month, { daily: 1, monthly: 20, enforce: true }).period;
       assert.equal(both(0.9, 10), 'daily', 'daily warns, monthly is ok');
       assert.equal(both(0.5, 19), 'monthly', 'monthly warns, daily is ok');
       assert.equal(both(0.9, 20), 'monthly', 'monthly exceeded beats daily warning');

@@ -57,7 +57,10 @@ describe('Ledger', function () {
     const written = lines(file);
     assert.equal(written.length, 4, 'three lines and the final newline');
     assert.equal(written[3], '');
-    assert.deepEqual(written.slice(0, 3).map((line) => JSON.parse(line)), records);
+    assert.deepEqual(
+      written.slice(0, 3).map((line) => JSON.parse(line)),
+      records,
+    );
     assert.deepEqual(Object.keys(JSON.parse(written[0])), Object.keys(makeRecord()), 'a fixed key order');
     assert.deepEqual(warnings, []);
   });
@@ -340,7 +343,7 @@ describe('Ledger', function () {
         assert.deepEqual(report.byModel, {
           [padding]: totals(8, 1),
           'modèle-é': totals(1, 1),
-          '模型': totals(2, 1),
+          模型: totals(2, 1),
           'rocket-🚀': totals(3, 1),
           'ünïcødé 🚀🚀': totals(4, 1),
         });
@@ -424,7 +427,7 @@ describe('Ledger', function () {
       });
       // Written in bursts that end anywhere, mid-line and mid-character included, each read as it lands.
       const bytes = Buffer.from(text);
-      for (let written = 0; written < bytes.length; ) {
+      for (let written = 0; written < bytes.length;) {
         const burst = bytes.subarray(written, written + 1 + Math.floor(next() * 3000));
         appendFileSync(file(), burst);
         written += burst.length;
@@ -457,7 +460,11 @@ describe('Ledger', function () {
       const report = await ledger.report();
       assert.equal(report.month.usd, 2);
       assert.equal(report.today.usd, 2);
-      assert.equal(report.byDay.reduce((sum, day) => sum + day.totals.usd, 0), 3, 'the 30 days span both files');
+      assert.equal(
+        report.byDay.reduce((sum, day) => sum + day.totals.usd, 0),
+        3,
+        'the 30 days span both files',
+      );
     });
 
     it('deletes files older than keepMonths at start and when the month turns', async () => {
@@ -500,7 +507,10 @@ describe('Ledger', function () {
     assert.equal(written.pop(), '', 'ends with a newline');
     assert.equal(written.length, count);
     const latencies = written.map((text) => (JSON.parse(text) as LedgerRecord).latencyMs).sort((a, b) => a - b);
-    assert.deepEqual(latencies, Array.from({ length: count }, (_, i) => i));
+    assert.deepEqual(
+      latencies,
+      Array.from({ length: count }, (_, i) => i),
+    );
     assert.deepEqual((await ledger.report()).today, totals(0.5, count));
     assert.deepEqual((await open().report()).today, totals(0.5, count));
     assert.deepEqual(warnings, []);

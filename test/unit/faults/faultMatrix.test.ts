@@ -92,10 +92,13 @@ const FAULTS: Fault[] = [
   },
   {
     name: '404 model not found',
-    replies: (_c, model) => [{ error: { status: 404, code: 'model_not_found', message: `The model \`${model}\` does not exist or you do not have access to it.` } }],
+    replies: (_c, model) => [
+      { error: { status: 404, code: 'model_not_found', message: `The model \`${model}\` does not exist or you do not have access to it.` } },
+    ],
     outcome: 'error',
     kind: 'modelNotFound',
-    message: (setting) => new RegExp(`The model "[\\w.-]+" was not found at 127\\.0\\.0\\.1:\\d+ \\(404\\)\\. Choose another in the \`${setting.replace('.', '\\.')}\` setting`),
+    message: (setting) =>
+      new RegExp(`The model "[\\w.-]+" was not found at 127\\.0\\.0\\.1:\\d+ \\(404\\)\\. Choose another in the \`${setting.replace('.', '\\.')}\` setting`),
     cost: 'zero',
     serverRequests: 1,
     sleeps: [],
@@ -103,7 +106,14 @@ const FAULTS: Fault[] = [
   {
     name: '400 context_length_exceeded',
     replies: () => [
-      { error: { status: 400, code: 'context_length_exceeded', param: 'messages', message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens." } },
+      {
+        error: {
+          status: 400,
+          code: 'context_length_exceeded',
+          param: 'messages',
+          message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.",
+        },
+      },
     ],
     outcome: 'error',
     kind: 'contextLength',
@@ -126,7 +136,16 @@ const FAULTS: Fault[] = [
   },
   {
     name: '429 insufficient_quota',
-    replies: () => [{ error: { status: 429, code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' } }],
+    replies: () => [
+      {
+        error: {
+          status: 429,
+          code: 'insufficient_quota',
+          type: 'insufficient_quota',
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+        },
+      },
+    ],
     outcome: 'error',
     kind: 'quota',
     message: /no quota left \(429 insufficient_quota\)\. Add credit at https:\/\/platform\.openai\.com\/account\/billing; Penny will not retry/,
@@ -284,7 +303,11 @@ const FEATURES: FeatureSpec[] = [
     expectedShown: (content) => content.replace('<COMPLETION>', '').replace('</COMPLETION>', ''),
     drive(rig) {
       // The extension's backend: any error shows no suggestion.
-      const backend = meteredCompletionBackend(rig.metered, () => 'gpt-4o-mini', () => undefined);
+      const backend = meteredCompletionBackend(
+        rig.metered,
+        () => 'gpt-4o-mini',
+        () => undefined,
+      );
       const engine = new CompletionEngine(backend, { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 20 }, instantClock);
       const ask = async (spot: EngineRequest) => ({ text: (await engine.complete(spot, new AbortController().signal))?.text });
       return { ask: () => ask(COMPLETION_SPOT), askAgain: () => ask(NEXT_SPOT), settle: async () => undefined, events: [] };
@@ -476,16 +499,24 @@ describe('fault matrix: every feature x every fault', function () {
             } else {
               assert.equal(result.error, undefined, `${label}: no error`);
             }
-            assert.equal(server.requests.filter((r) => r.path === '/v1/chat/completions').length, fault.serverRequests, `${label}: requests that reached the server`);
+            assert.equal(
+              server.requests.filter((r) => r.path === '/v1/chat/completions').length,
+              fault.serverRequests,
+              `${label}: requests that reached the server`,
+            );
             if (Array.isArray(fault.sleeps)) assert.deepEqual(rig.sleeps, fault.sleeps, `${label}: retry delays`);
             else assert.equal(rig.sleeps.length, fault.sleeps, `${label}: retries (delays ${rig.sleeps.join(', ')})`);
-            assert.ok(rig.sleeps.every((ms) => ms <= 60_000), `${label}: no retry waits more than a minute`);
+            assert.ok(
+              rig.sleeps.every((ms) => ms <= 60_000),
+              `${label}: no retry waits more than a minute`,
+            );
             assert.equal(rig.retries.length, rig.sleeps.length, `${label}: each retry is announced`);
             for (const notice of rig.retries) {
               assert.equal(notice.error.kind, fault.retryKind, `${label}: retried for ${notice.error.message}`);
               assertUserFacing(notice.error.message, `${label} (retry notice)`);
             }
-            if (fault.retryKind === 'rateLimit') assert.match(rig.retries[0].error.message, /Rate limited by 127\.0\.0\.1:\d+ \(429\); the server asks to wait 3 s\./);
+            if (fault.retryKind === 'rateLimit')
+              assert.match(rig.retries[0].error.message, /Rate limited by 127\.0\.0\.1:\d+ \(429\); the server asks to wait 3 s\./);
 
             // 3. What the user sees: the partial answer kept (chat), a torn suggestion never shown (completion).
             const streamed = fault.partial ? content.slice(0, FAULT_AFTER_CHUNKS * CHUNK) : fault.kind ? '' : content;
@@ -505,13 +536,17 @@ describe('fault matrix: every feature x every fault', function () {
               const finished = driver.events.filter((e) => e.event === 'messageFinished').at(-1)?.data as ChatMessage | undefined;
               assert.equal(finished?.id, message.id, `${label}: the view was told the answer finished`);
               assert.equal(finished?.status, message.status);
-              assert.deepEqual(message.cost, {
-                promptTokens: result.record!.promptTokens,
-                cachedTokens: result.record!.cachedTokens,
-                completionTokens: result.record!.completionTokens,
-                usd: result.record!.costUsd,
-                exact: result.record!.exact,
-              }, `${label}: the message shows the recorded cost`);
+              assert.deepEqual(
+                message.cost,
+                {
+                  promptTokens: result.record!.promptTokens,
+                  cachedTokens: result.record!.cachedTokens,
+                  completionTokens: result.record!.completionTokens,
+                  usd: result.record!.costUsd,
+                  exact: result.record!.exact,
+                },
+                `${label}: the message shows the recorded cost`,
+              );
               await withTimeout(driver.checkSaved!(shown), CALL_LIMIT_MS, `${label}: the conversation save`);
             }
 

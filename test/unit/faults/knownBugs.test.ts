@@ -75,6 +75,9 @@ describe('bugs the fault tests found', () => {
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(stray, hourAgo, hourAgo);
     await store.save({ id: 'def', title: 't', createdAt: '', updatedAt: '', model: '', messages: [] });
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
   });
 });

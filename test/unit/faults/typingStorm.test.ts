@@ -20,7 +20,6 @@ const DEBOUNCE_MS = 20;
 /** Generous: the engine, ledger tallies, meter and cache are all bounded; this only catches a real leak. */
 const MAX_HEAP_GROWTH_MB = 24;
 
-
 /** A TypeScript file long enough to type thousands of characters of. */
 function documentText(): string {
   const parts: string[] = [];
@@ -98,7 +97,11 @@ describe('typing storm: thousands of keystrokes through the completion engine', 
       const inFlightSamples: number[] = [];
       // The extension's backend, instrumented.
       // The extension's backend, counted.
-      const extensionBackend = meteredCompletionBackend(rig.metered, () => 'gpt-4o-mini', () => undefined);
+      const extensionBackend = meteredCompletionBackend(
+        rig.metered,
+        () => 'gpt-4o-mini',
+        () => undefined,
+      );
       const backend: CompletionBackend = async (prompt, signal, isEnough) => {
         backendCalls++;
         inFlight++;
@@ -189,7 +192,8 @@ describe('typing storm: thousands of keystrokes through the completion engine', 
 
       const ledgerRecords = readLedgerLines(path.join(rig.dir, 'ledger'));
       const outcomes: Record<string, number> = {};
-      for (const record of ledgerRecords) outcomes[`${record.outcome}${record.exact ? '' : '~'}`] = (outcomes[record.outcome + (record.exact ? '' : '~')] ?? 0) + 1;
+      for (const record of ledgerRecords)
+        outcomes[`${record.outcome}${record.exact ? '' : '~'}`] = (outcomes[record.outcome + (record.exact ? '' : '~')] ?? 0) + 1;
       const report = await rig.ledger.report();
       const { stats } = engine;
 
@@ -217,7 +221,11 @@ describe('typing storm: thousands of keystrokes through the completion engine', 
       assert.equal(ledgerRecords.length, backendCalls, 'every request sent has exactly one ledger record');
       assert.equal(rig.metered.results.length, backendCalls);
       assert.ok(serverRequests <= backendCalls, `no request reaches the server without a record (${serverRequests} > ${backendCalls})`);
-      assert.equal(report.byDay.reduce((n, d) => n + d.totals.requests, 0), backendCalls, 'the report counts them all');
+      assert.equal(
+        report.byDay.reduce((n, d) => n + d.totals.requests, 0),
+        backendCalls,
+        'the report counts them all',
+      );
       assert.equal(rig.meter.state().live.length, 0, 'the status bar shows nothing running');
       assert.deepEqual(rig.ledgerErrors, []);
       assert.deepEqual(rig.ledgerWarnings, []);

@@ -31,7 +31,14 @@ const ROOT = '/demo/';
 
 /** Type errors of a set of files (paths relative to the workspace), strict, as a user's tsc reports them. */
 function typeErrors(files: Record<string, string>): string[] {
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ['lib.es2022.d.ts'], types: [] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+  };
   const virtual = new Map(Object.entries(files).map(([name, text]) => [ROOT + name, text]));
   const host = ts.createCompilerHost(options);
   const libSourceFile = host.getSourceFile.bind(host);
@@ -64,7 +71,9 @@ function runModules(files: Record<string, string>, entry: string): Record<string
     if (!loaded.has(file)) {
       const module = { exports: {} as Record<string, unknown> };
       loaded.set(file, module.exports);
-      const js = ts.transpileModule(files[file], { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+      const js = ts.transpileModule(files[file], {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
       new Function('exports', 'require', 'module', js)(module.exports, load, module);
       loaded.set(file, module.exports);
     }
@@ -87,7 +96,12 @@ function request(messages: ChatMessageParam[], model = 'gpt-4o-mini'): RecordedR
 function chat(question: string, attached: { label: string; languageId: string; content: string }[] = []): string {
   const context = attached.map((a) => `${a.label}:\n\`\`\`${a.languageId}\n${a.content}\n\`\`\``);
   const content = context.length > 0 ? `${context.join('\n\n')}\n\n${question}` : question;
-  return demoReply(request([{ role: 'system', content: CHAT_SYSTEM_PROMPT }, { role: 'user', content }])).content!;
+  return demoReply(
+    request([
+      { role: 'system', content: CHAT_SYSTEM_PROMPT },
+      { role: 'user', content },
+    ]),
+  ).content!;
 }
 
 /** An escalation of `code` from src/cart.ts, with the prompt Penny: Escalate Selection builds. */
@@ -114,7 +128,11 @@ describe('the demo script, step by step through the sample workspace README', fu
     });
     beforeEach(() => {
       // The extension's engine and backend (src/vscode/inlineCompletions.ts), without the debounce.
-      const backend = meteredCompletionBackend(rig.metered, () => 'gpt-4o-mini', (error) => assert.fail(`completion failed: ${error.message}`));
+      const backend = meteredCompletionBackend(
+        rig.metered,
+        () => 'gpt-4o-mini',
+        (error) => assert.fail(`completion failed: ${error.message}`),
+      );
       engine = new CompletionEngine(backend, { debounceMs: 0, maxPromptTokens: 1500, cacheSize: 100 });
     });
 
@@ -122,7 +140,15 @@ describe('the demo script, step by step through the sample workspace README', fu
     async function ghostAt(doc: string, cursor: number, file = 'src/cart.ts', languageId = 'typescript'): Promise<string | undefined> {
       const { prefix, suffix, prefixOffset } = documentWindow(doc, cursor);
       const result = await engine.complete(
-        { documentKey: `file:///demo/${file}`, prefix, suffix, prefixOffset, languageId, relativePath: file, snippets: () => [{ path: 'src/format.ts', text: FORMAT }] },
+        {
+          documentKey: `file:///demo/${file}`,
+          prefix,
+          suffix,
+          prefixOffset,
+          languageId,
+          relativePath: file,
+          snippets: () => [{ path: 'src/format.ts', text: FORMAT }],
+        },
         new AbortController().signal,
       );
       return result?.text;
@@ -168,7 +194,10 @@ describe('the demo script, step by step through the sample workspace README', fu
         const full = new cart.Cart();
         full.add({ sku: 'MUG-01', name: 'Mug', priceCents: 1250 }, 2);
         full.add({ sku: 'TEA-07', name: 'Tea', priceCents: 899 });
-        assert.deepEqual(cart.removeItem(full, 'MUG-01').items.map((l) => [l.product.sku, l.quantity]), [['TEA-07', 1]]);
+        assert.deepEqual(
+          cart.removeItem(full, 'MUG-01').items.map((l) => [l.product.sku, l.quantity]),
+          [['TEA-07', 1]],
+        );
         assert.equal(full.items.length, 2, 'the cart it was given is left alone');
       });
     }
@@ -180,7 +209,12 @@ describe('the demo script, step by step through the sample workspace README', fu
         const ghost = await ghostAt(doc, CART.length + typed.length);
         assert.ok(ghost?.includes('sku: string): Cart {\n  const next = new Cart();'), `${typed}: ${ghost}`);
         const accepted = accept(doc, CART.length + typed.length, ghost!);
-        assert.ok(accepted.doc.endsWith('export function removeItem(cart: Cart, sku: string): Cart {\n  const next = new Cart();\n  for (const line of cart.items) {\n    if (line.product.sku !== sku) next.add(line.product, line.quantity);\n  }\n  return next;\n}'), accepted.doc.slice(-200));
+        assert.ok(
+          accepted.doc.endsWith(
+            'export function removeItem(cart: Cart, sku: string): Cart {\n  const next = new Cart();\n  for (const line of cart.items) {\n    if (line.product.sku !== sku) next.add(line.product, line.quantity);\n  }\n  return next;\n}',
+          ),
+          accepted.doc.slice(-200),
+        );
         assert.deepEqual(typeErrors({ 'src/cart.ts': accepted.doc, 'src/format.ts': FORMAT }), [], typed);
       }
       // With autoClosingBrackets off there is no `)` yet: the same function.
@@ -211,7 +245,10 @@ describe('the demo script, step by step through the sample workspace README', fu
       // The `)` the editor closed is written again, and replaced when accepted.
       assert.equal(await py('def total_revenue(', ')'), 'rows: list[dict[str, str]]) -> int:');
       assert.equal(coveredSuffixLength('rows: list[dict[str, str]]) -> int:', ')'), 1);
-      assert.equal(await py('def total_revenue(rows: list[dict[str, str]]) -> int:'), '\n    return sum(int(row["quantity"]) * int(row["price_cents"]) for row in rows)');
+      assert.equal(
+        await py('def total_revenue(rows: list[dict[str, str]]) -> int:'),
+        '\n    return sum(int(row["quantity"]) * int(row["price_cents"]) for row in rows)',
+      );
       assert.equal(await py('def average(xs):'), '\n    return sum(xs) / len(xs) if xs else 0');
 
       const guardAt = SALES.indexOf('if __name__');
@@ -239,7 +276,10 @@ describe('the demo script, step by step through the sample workspace README', fu
       // "Insert" at the end of cart.ts: it compiles with the file's own types.
       assert.deepEqual(typeErrors({ 'src/cart.ts': `${CART}\n${blocks[0].code}\n`, 'src/format.ts': FORMAT }), []);
       // And it works.
-      const cart = runModules({ 'src/cart.ts': `${CART}\n${blocks[0].code}\n`, 'src/format.ts': FORMAT }, 'src/cart.ts') as Record<string, (...args: unknown[]) => unknown> & { Cart: new () => { add(p: object, q?: number): void } };
+      const cart = runModules({ 'src/cart.ts': `${CART}\n${blocks[0].code}\n`, 'src/format.ts': FORMAT }, 'src/cart.ts') as Record<
+        string,
+        (...args: unknown[]) => unknown
+      > & { Cart: new () => { add(p: object, q?: number): void } };
       const shop = new cart.Cart();
       shop.add({ sku: 'MUG-01', name: 'Mug', priceCents: 1250 }, 2);
       assert.equal(cart.totalCents(shop, ' welcome10 '), 2250);

@@ -91,7 +91,9 @@ describe('MockOpenAIServer', () => {
     assert.match(response.headers.get('x-request-id')!, /^req_/);
     const text = await response.text();
     assert.ok(text.endsWith('data: [DONE]\n\n'));
-    const chunks = sseData(text).slice(0, -1).map((data) => JSON.parse(data));
+    const chunks = sseData(text)
+      .slice(0, -1)
+      .map((data) => JSON.parse(data));
     assert.equal(chunks.length, 3);
     assert.ok(chunks.every((c) => !('usage' in c) && c.model === 'gpt-4o' && c.service_tier === 'default'));
     assert.equal(chunks[2].choices[0].finish_reason, 'length');
@@ -171,12 +173,16 @@ describe('MockOpenAIServer', () => {
     const controller = new AbortController();
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true }, { signal: controller.signal });
     let text = '';
-    await within(1000, 'the stream to end after abort', (async () => {
-      for await (const chunk of stream) {
-        text += chunk.choices[0]?.delta.content ?? '';
-        if (text.length >= 8) controller.abort();
-      }
-    })());
+    await within(
+      1000,
+      'the stream to end after abort',
+      (async () => {
+        for await (const chunk of stream) {
+          text += chunk.choices[0]?.delta.content ?? '';
+          if (text.length >= 8) controller.abort();
+        }
+      })(),
+    );
     assert.equal(text, 'abcdefgh');
   });
 
@@ -258,7 +264,10 @@ describe('MockOpenAIServer', () => {
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, max_tokens: 5 });
     await client.models.list();
     const requests = await server.waitForRequests(2, 500);
-    assert.deepEqual(requests.map((r) => `${r.method} ${r.path}`), ['POST /v1/chat/completions', 'GET /v1/models']);
+    assert.deepEqual(
+      requests.map((r) => `${r.method} ${r.path}`),
+      ['POST /v1/chat/completions', 'GET /v1/models'],
+    );
     assert.equal(requests[0].headers.authorization, 'Bearer sk-test');
     assert.deepEqual(requests[0].body, { model: 'gpt-4o-mini', messages: MESSAGES, max_tokens: 5 });
     assert.ok(requests[0].receivedAt >= before && requests[0].receivedAt <= Date.now());
@@ -294,7 +303,10 @@ describe('MockOpenAIServer', () => {
 
     const requests: RecordedRequest[] = await control.waitForRequests(3, 500);
     assert.equal(requests.length, 3);
-    assert.deepEqual((await control.requests()).map((r) => r.body.model), ['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini']);
+    assert.deepEqual(
+      (await control.requests()).map((r) => r.body.model),
+      ['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o-mini'],
+    );
     await assert.rejects(control.waitForRequests(4, 30), /timed out after 30 ms waiting for 4 request\(s\); got 3/);
 
     await control.reset();
@@ -325,7 +337,10 @@ describe('MockOpenAIServer options', () => {
 
     const good = new OpenAI({ baseURL: server.url, apiKey: 'sk-good', maxRetries: 0 });
     const models = await good.models.list();
-    assert.deepEqual(models.data.map((m) => m.id), ['gpt-4o-mini', 'gpt-4o']);
+    assert.deepEqual(
+      models.data.map((m) => m.id),
+      ['gpt-4o-mini', 'gpt-4o'],
+    );
 
     const missing = await fetch(`${server.url}/models`);
     assert.equal(missing.status, 401);
@@ -380,7 +395,12 @@ describe('demoReply', () => {
   it('reports ~4 chars per token and caches half of a long prompt in 128-token steps', () => {
     const short = demoReply(request([{ role: 'user', content: 'Hi' }]));
     assert.deepEqual(short.usage, { prompt_tokens: 1, completion_tokens: Math.ceil(short.content!.length / 4), cached_tokens: 0 });
-    const long = demoReply(request([{ role: 'system', content: 'x'.repeat(4 * 3000) }, { role: 'user', content: 'Explain this' }]));
+    const long = demoReply(
+      request([
+        { role: 'system', content: 'x'.repeat(4 * 3000) },
+        { role: 'user', content: 'Explain this' },
+      ]),
+    );
     assert.ok(typeof long.usage === 'object');
     assert.equal(long.usage.prompt_tokens, 3003);
     assert.equal(long.usage.cached_tokens, 1408); // floor(3003 / 2 / 128) * 128

@@ -77,12 +77,33 @@ describe('webview/format', () => {
       assert.equal(safeLinkHref('  HTTP://Example.com  '), 'http://example.com/');
     });
     it('drops script and other schemes', () => {
-      for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', 'java\nscript:alert(1)', 'data:text/html,<script>', 'vbscript:x', 'command:workbench.action.terminal.new', 'vscode://file/etc/passwd', 'file:///etc/passwd', 'mailto:a@b.c']) {
+      for (const href of [
+        'javascript:alert(1)',
+        'JaVaScRiPt:alert(1)',
+        ' javascript:alert(1)',
+        'java\nscript:alert(1)',
+        'data:text/html,<script>',
+        'vbscript:x',
+        'command:workbench.action.terminal.new',
+        'vscode://file/etc/passwd',
+        'file:///etc/passwd',
+        'mailto:a@b.c',
+      ]) {
         assert.equal(safeLinkHref(href), null, href);
       }
     });
     it('drops relative links and URLs with credentials', () => {
-      for (const href of ['/etc/passwd', '#top', 'page.html', '//evil.example/x', 'https://bank.example@evil.example/', 'https://user:pw@example.com/', '', null, undefined]) {
+      for (const href of [
+        '/etc/passwd',
+        '#top',
+        'page.html',
+        '//evil.example/x',
+        'https://bank.example@evil.example/',
+        'https://user:pw@example.com/',
+        '',
+        null,
+        undefined,
+      ]) {
         assert.equal(safeLinkHref(href), null, String(href));
       }
     });
@@ -94,7 +115,16 @@ describe('webview/format', () => {
       assert.equal(isSafeImageSrc('data:image/jpeg;base64,/9j/4AAQ'), true);
     });
     it('refuses remote, SVG and non-image sources', () => {
-      for (const src of ['https://evil.example/pixel.png?leak', '//evil.example/p.png', 'data:image/svg+xml;base64,PHN2Zz4=', 'data:text/html;base64,PHNjcmlwdD4=', 'data:image/png,<svg>', 'javascript:alert(1)', '', null]) {
+      for (const src of [
+        'https://evil.example/pixel.png?leak',
+        '//evil.example/p.png',
+        'data:image/svg+xml;base64,PHN2Zz4=',
+        'data:text/html;base64,PHNjcmlwdD4=',
+        'data:image/png,<svg>',
+        'javascript:alert(1)',
+        '',
+        null,
+      ]) {
         assert.equal(isSafeImageSrc(src), false, String(src));
       }
     });

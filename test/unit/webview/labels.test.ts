@@ -74,7 +74,10 @@ describe('webview/format: labels', () => {
       { id: 'new', updatedAt: '2025-06-01T00:00:00Z' },
       { id: 'mid', updatedAt: '2025-03-01T00:00:00Z' },
     ];
-    assert.deepEqual(newestFirst(items).map((i) => i.id), ['new', 'mid', 'old', 'bad']);
+    assert.deepEqual(
+      newestFirst(items).map((i) => i.id),
+      ['new', 'mid', 'old', 'bad'],
+    );
     assert.equal(items[0].id, 'old');
   });
 });

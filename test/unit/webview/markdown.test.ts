@@ -12,7 +12,10 @@ describe('webview/markdown', () => {
 
   it('numbers blocks in document order, nested ones included', () => {
     const { html, blocks } = markdownToHtml('```\nplain\n```\n\n1. step\n\n   ```bash\n   npm test\n   ```\n', 'k');
-    assert.deepEqual(blocks, [{ code: 'plain', language: undefined }, { code: 'npm test', language: 'bash' }]);
+    assert.deepEqual(blocks, [
+      { code: 'plain', language: undefined },
+      { code: 'npm test', language: 'bash' },
+    ]);
     assert.match(html, /data-penny-block="k:0"[\s\S]*data-penny-block="k:1"/);
   });
 

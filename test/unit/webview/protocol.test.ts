@@ -22,7 +22,7 @@ describe('the webview protocol', () => {
     assert.deepEqual(await history, []);
   });
 
-  it('a failed request rejects with the extension\'s message; unknown ids are ignored', async () => {
+  it("a failed request rejects with the extension's message; unknown ids are ignored", async () => {
     const sent: RequestEnvelope[] = [];
     const rpc = new RpcClient((message) => sent.push(message));
     const attach = rpc.request('attach', { kind: 'selection' });

@@ -10,7 +10,14 @@ describe('webview/state', () => {
     const old = {
       draft: 'hi',
       chosenModel: 'gpt-4o',
-      snapshot: { conversationId: 'c', messages: [{ id: 'm', role: 'user', text: 'q', status: 'done' }], models: ['gpt-4o-mini'], selectedModel: 'gpt-4o-mini', busy: false, totalUsd: 0.01 },
+      snapshot: {
+        conversationId: 'c',
+        messages: [{ id: 'm', role: 'user', text: 'q', status: 'done' }],
+        models: ['gpt-4o-mini'],
+        selectedModel: 'gpt-4o-mini',
+        busy: false,
+        totalUsd: 0.01,
+      },
     };
     const state = parseSavedState(old);
     assert.ok(state?.snapshot);
@@ -29,8 +36,15 @@ describe('webview/state', () => {
       editing: { id: 'm', text: 'new text' },
       dismissedSuggestion: 'a\nAsk',
       snapshot: {
-        conversationId: 'c', messages: [], models: [], selectedModel: 'm', busy: false, totalUsd: null,
-        attachments: [{ id: 'x', kind: 'file', label: 'a.ts', tokens: 3 }], escalationModel: 'gpt-4o', escalationEstimates: { a: 0.1 },
+        conversationId: 'c',
+        messages: [],
+        models: [],
+        selectedModel: 'm',
+        busy: false,
+        totalUsd: null,
+        attachments: [{ id: 'x', kind: 'file', label: 'a.ts', tokens: 3 }],
+        escalationModel: 'gpt-4o',
+        escalationEstimates: { a: 0.1 },
         suggestion: { messageId: 'a', text: 'Ask' },
       },
     };
