@@ -33,15 +33,6 @@ export class ApiKeyStore {
   }
 }
 
-export function noKeyError(): PennyError {
-  return {
-    kind: 'noKey',
-    message: vscode.l10n.t('No API key. Run "Penny: Set API Key", or set OPENAI_API_KEY before starting VS Code.'),
-    retryable: false,
-    actions: ['setApiKey'],
-  };
-}
-
 /** `penny.setApiKey`: asks for the key, checks it with a cheap call, stores it, says whether it works. */
 export async function setApiKeyCommand(store: ApiKeyStore, log: Logger): Promise<void> {
   const key = await vscode.window.showInputBox({

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/pricing';
 import type { PennyError } from '../core/errors';
 import { OpenAIClient } from '../core/openaiClient';
-import { noKeyError, type ApiKeyStore } from './apiKey';
+import type { ApiKeyStore } from './apiKey';
 import type { Logger } from './logger';
 import { onSettingsChanged, readSettings } from './settings';
 
@@ -52,4 +52,13 @@ export class ClientProvider implements vscode.Disposable {
   dispose(): void {
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+function noKeyError(): PennyError {
+  return {
+    kind: 'noKey',
+    message: vscode.l10n.t('No API key. Run "Penny: Set API Key", or set OPENAI_API_KEY before starting VS Code.'),
+    retryable: false,
+    actions: ['setApiKey'],
+  };
 }

@@ -35,7 +35,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true, timeout: timeoutMs, handleSIGINT: false, handleSIGTERM: false });
   } catch (error) {
-    throw new Error(`launching Chromium (${executablePath}) failed within ${timeoutMs} ms: ${(error as Error).message}`);
+    throw new Error(`launching Chromium (${executablePath}) failed within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
   }
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {

@@ -1,5 +1,6 @@
 // Driving the VS Code workbench in the browser. Every wait is bounded and its timeout names what it
 // waited for and what it saw last. Selectors and timings: /work/shared/notes/real-vscode.md.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import type { Frame, Page } from 'playwright-core';
 
 export interface WaitOptions {

@@ -54,7 +54,7 @@ describe('inline completions', () => {
     assert.ok(body.max_tokens > 0 && body.max_tokens <= 256, `max_tokens ${body.max_tokens}`);
     const user = body.messages.find((m: { role: string }) => m.role === 'user').content as string;
     assert.match(user, /Language: typescript/);
-    assert.match(user, /export function add\(a: number, b: number\): number \{\n  <CURSOR>\n\}/);
+    assert.match(user, /export function add\(a: number, b: number\): number \{\n {2}<CURSOR>\n\}/);
 
     const api = await penny();
     const record = await waitFor('the completion in the ledger', async () => (await api.recentCosts(5)).find((r) => r.feature === 'completion'));

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-const HOST_PORT = /^([^:\[\]]+):(\d+)$/;
+const HOST_PORT = /^([^:[\]]+):(\d+)$/;
 
 export interface ProxiedRequest {
   /** CONNECT for a tunnel; anything else is an absolute-form request, which this proxy refuses. */

@@ -63,7 +63,7 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   /** Parsed JSON; the raw text when it is not JSON; undefined when empty. */
-  body: any;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- whatever the client sent; each test reads the fields it checks
   /** Date.now() when the request arrived. */
   receivedAt: number;
 }
@@ -530,6 +530,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- RecordedRequest.body
 function parseBody(raw: string): any {
   if (raw === '') return undefined;
   try {

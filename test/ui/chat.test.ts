@@ -1,6 +1,7 @@
 // The chat view as a user sees it, in a real VS Code (code-server) driven through Chromium: a
 // markdown answer streaming in with highlighted code and its exact cost, Insert into the editor,
 // Stop mid-answer, the conversation surviving a window reload, and a hostile answer staying inert.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { saveScreenshot } from '../harness/browser';

@@ -1,6 +1,7 @@
 // Escalating a selection to gpt-4o as a user does it, in a real VS Code (code-server) driven through
 // Chromium: the task quick pick with each task's estimated cost, the confirmation above the
 // threshold, the escalated answer in the chat with its exact cost, and the cost report after it.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { findFrame, openFile, runCommand, startCommand, waitForStatusBar, waitUntil } from '../harness/workbench';

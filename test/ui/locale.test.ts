@@ -2,6 +2,7 @@
 // pseudo-localized translations (generated here, into the installed extension only) under the
 // pseudo-locale qps-ploc, the status bar, the command titles, the chat view's every label and a core
 // error message shown in the chat are all translated: no English word is left.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -2,6 +2,7 @@
 // window (like Remote-SSH, WSL, Dev Containers and Codespaces): the harness writes the settings to
 // User/settings.json only, nothing to the remote's Machine settings. The workspace that is opened
 // brings its own .vscode/settings.json pointing elsewhere, as a cloned repository could.
+/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

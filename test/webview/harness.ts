@@ -162,6 +162,7 @@ class PageServer {
   ) {}
 
   static async start(bundle: string, css: string): Promise<PageServer> {
+    // eslint-disable-next-line prefer-const -- read by the handler below, which may run before the assignment (`self?.`); a const there would throw
     let self: PageServer | undefined;
     const server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -452,7 +453,7 @@ export class WebviewPage {
     try {
       await this.page.waitForFunction(predicate as never, arg, { timeout: timeoutMs, polling: 'raf' });
     } catch (error) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${(error as Error).message.split('\n')[0]}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
   }
 

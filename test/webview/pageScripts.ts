@@ -271,6 +271,7 @@ export function inspectMessages(expectations: Record<string, any> | null): Findi
     'by',
     'srcdoc',
   ]);
+  // eslint-disable-next-line no-control-regex -- strips what browsers ignore in a URL: controls, spaces, zero-widths
   const normalize = (value: string) => value.replace(/[\u0000-\u0020\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]/g, '').toLowerCase();
   const toolbarActions = new Set(['copy', 'insert', 'apply', 'newFile']);
   /** Penny's own code block: div.code-block > (div.code-toolbar, pre > code). */

@@ -23,6 +23,7 @@ let encoder: O200kBase | undefined;
 
 function o200k(): O200kBase {
   // The `cjs/` path resolves both for TypeScript's node resolution and through the package's exports map.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, synchronously: esbuild makes it dist/tokenizer.js, kept out of activation
   encoder ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as O200kBase;
   return encoder;
 }

@@ -18,6 +18,7 @@ export const MODEL = 'gpt-4o-mini';
 type O200k = typeof import('gpt-tokenizer/cjs/encoding/o200k_base');
 let encoder: O200k | undefined;
 function o200k(): O200k {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, as src/core/cost/tokenCount.ts does
   encoder ??= require('gpt-tokenizer/cjs/encoding/o200k_base') as O200k;
   return encoder;
 }

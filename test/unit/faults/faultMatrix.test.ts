@@ -484,7 +484,7 @@ describe('fault matrix: every feature x every fault', function () {
             try {
               shown = await withTimeout(driver.ask(), CALL_LIMIT_MS, `${label}: the request`);
             } catch (error) {
-              throw new Error(`${label}: the feature threw or hung: ${(error as Error).message}`);
+              throw new Error(`${label}: the feature threw or hung: ${(error as Error).message}`, { cause: error });
             }
             assert.equal(rig.metered.results.length, 1, `${label}: one metered request`);
             const result: MeteredResult = rig.metered.results[0];
