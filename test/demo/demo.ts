@@ -20,7 +20,7 @@ import {
   ToolMissingError,
   type CodeServer,
 } from '../harness/codeServer';
-import { DEMO_SETTINGS } from './settings';
+import { DEMO_MACHINE_SETTINGS, DEMO_SETTINGS } from './settings';
 
 const DEMO_KEY = 'sk-test-penny-0000';
 
@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     workspace: workspace.dir,
     installVsix: vsix,
     settings,
+    machineSettings: { ...DEMO_MACHINE_SETTINGS },
     editorDefaults: true,
     env,
     port: await demoPort(),
