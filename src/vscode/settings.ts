@@ -3,8 +3,7 @@ import * as vscode from 'vscode';
 import type { BudgetSettings } from '../core/cost/budget';
 import type { ModelPrice } from '../core/cost/pricing';
 import { compileExcludes, DEFAULT_EXCLUDES } from '../core/exclusions';
-
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+import { SETTINGS, type SettingKey, type SettingSpec } from '../core/settingsSchema';
 
 export interface PennySettings {
   baseUrl: string;
@@ -24,34 +23,36 @@ export interface PennySettings {
 export function readSettings(): PennySettings {
   const config = vscode.workspace.getConfiguration('penny');
   return {
-    baseUrl: userValue(config, 'baseUrl', DEFAULT_BASE_URL),
-    chatModel: config.get<string>('chatModel', 'gpt-4o-mini'),
-    completionModel: config.get<string>('completionModel', 'gpt-4o-mini'),
-    escalationModel: config.get<string>('escalationModel', 'gpt-4o'),
-    inlineCompletionsEnabled: config.get<boolean>('inlineCompletions.enabled', true),
-    debounceMs: config.get<number>('inlineCompletions.debounceMs', 275),
-    prices: userValue(config, 'prices', {}),
+    baseUrl: read(config, 'baseUrl'),
+    chatModel: read(config, 'chatModel'),
+    completionModel: read(config, 'completionModel'),
+    escalationModel: read(config, 'escalationModel'),
+    inlineCompletionsEnabled: read(config, 'inlineCompletions.enabled'),
+    debounceMs: read(config, 'inlineCompletions.debounceMs'),
+    prices: read(config, 'prices'),
     budget: {
-      daily: userValue<number | null>(config, 'budget.daily', null),
-      monthly: userValue<number | null>(config, 'budget.monthly', null),
-      enforce: userValue(config, 'budget.enforce', false),
+      daily: read(config, 'budget.daily'),
+      monthly: read(config, 'budget.monthly'),
+      enforce: read(config, 'budget.enforce'),
     },
-    escalationConfirmAboveUsd: userValue(config, 'escalation.confirmAbove', 0.01),
-    suggestEscalation: config.get<boolean>('escalation.suggest', true),
+    escalationConfirmAboveUsd: read(config, 'escalation.confirmAbove'),
+    suggestEscalation: read(config, 'escalation.suggest'),
   };
 }
 
 /**
- * Reads a setting that decides where the key and data go, or what Penny may spend, from User
- * settings only. These are `"scope": "application"` in package.json: VS Code reads them from the
- * (local) User settings in desktop and remote windows alike, and ignores them in workspace and
- * folder settings. (`"machine"` would ignore the User settings in a remote window: code-server,
- * SSH, WSL, containers, Codespaces.) Reading the global value makes the rule explicit, so a cloned
- * repository can never choose where the key is sent.
+ * A setting's value, or its default from SETTINGS. A `userOnly` setting (where the key and data go,
+ * what Penny may spend) comes from the User settings only. These are `"scope": "application"` in
+ * package.json: VS Code reads them from the (local) User settings in desktop and remote windows
+ * alike, and ignores them in workspace and folder settings. (`"machine"` would ignore the User
+ * settings in a remote window: code-server, SSH, WSL, containers, Codespaces.) Reading the global
+ * value makes the rule explicit, so a cloned repository can never choose where the key is sent.
  */
-function userValue<T>(config: vscode.WorkspaceConfiguration, key: string, fallback: T): T {
+function read<T>(config: vscode.WorkspaceConfiguration, key: SettingKey): T {
+  const spec: SettingSpec = SETTINGS[key];
+  if (!spec.userOnly) return config.get<T>(key, spec.default as T);
   const inspected = config.inspect<T>(key);
-  return (inspected?.globalValue ?? inspected?.defaultValue ?? fallback) as T;
+  return (inspected?.globalValue ?? inspected?.defaultValue ?? spec.default) as T;
 }
 
 let excludeCache: { patterns: string; matcher: (path: string) => boolean } | undefined;
