@@ -4,9 +4,7 @@
 import { runInBackground } from './background';
 import { BudgetWarnings, budgetPeriodKey, type BudgetStatus } from './cost/budget';
 import type { CostMeter } from './costMeter';
-import type { MeteredClient } from './meteredClient';
-
-type BudgetSource = Pick<MeteredClient, 'budgetStatus'>;
+import type { BudgetSource } from './meteredClient';
 
 export interface BudgetWatchDeps {
   /** Shows a warning the first time a threshold is reached in a period. */

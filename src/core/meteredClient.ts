@@ -35,7 +35,18 @@ export interface RunOptions {
   allowOverBudget?: boolean;
 }
 
-export class MeteredClient {
+/** What the features ask of the metered client (chat, escalation, completions): the one part they use, so a test can fake it. */
+export interface MeteredRunner {
+  /** Never rejects: every failure comes back as the result's error. */
+  run(feature: Feature, request: ChatRequest, options?: RunOptions): Promise<MeteredResult>;
+}
+
+/** What the budget watchers ask of it (warnings, paused completions). */
+export interface BudgetSource {
+  budgetStatus(): Promise<BudgetStatus>;
+}
+
+export class MeteredClient implements MeteredRunner, BudgetSource {
   private readonly now: () => Date;
 
   constructor(private readonly deps: MeteredClientDeps) {

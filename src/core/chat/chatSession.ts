@@ -6,7 +6,7 @@ import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, Extensi
 import { formatUsd } from '../cost/format';
 import { costOf, type PriceBook } from '../cost/pricing';
 import { countChatTokens } from '../cost/tokenCount';
-import type { MeteredClient, MeteredResult } from '../meteredClient';
+import type { MeteredResult, MeteredRunner } from '../meteredClient';
 import type { ChatMessageParam } from '../openaiClient';
 import { redactSecretsInText } from '../secrets';
 import { titleOf, totalUsd, type AnswerRequest, type ConversationStore, type StoredConversation } from './conversationStore';
@@ -24,7 +24,7 @@ export interface Attachment extends AttachmentInfo {
 }
 
 export interface ChatSessionDeps {
-  metered: MeteredClient;
+  metered: MeteredRunner;
   emit: Emit;
   models: () => string[];
   defaultModel: () => string;
@@ -310,7 +310,7 @@ export class ChatSession {
   }
 
   /** The metered client never rejects by contract; should it, the answer still ends, as an error. */
-  private async runMetered(...args: Parameters<MeteredClient['run']>): Promise<MeteredResult> {
+  private async runMetered(...args: Parameters<MeteredRunner['run']>): Promise<MeteredResult> {
     try {
       return await this.deps.metered.run(...args);
     } catch (error) {

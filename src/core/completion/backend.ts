@@ -1,10 +1,10 @@
 // The completion engine's link to the API: every completion request goes through the metered
 // client (so it is priced and recorded, cancelled ones too) as feature `completion`.
 import type { PennyError } from '../errors';
-import type { MeteredClient } from '../meteredClient';
+import type { MeteredRunner } from '../meteredClient';
 import type { CompletionBackend } from './engine';
 
-export function meteredCompletionBackend(metered: MeteredClient, model: () => string, onError: (error: PennyError) => void): CompletionBackend {
+export function meteredCompletionBackend(metered: MeteredRunner, model: () => string, onError: (error: PennyError) => void): CompletionBackend {
   return async (prompt, signal, isEnough) => {
     const result = await metered.run('completion', {
       model: model(),

@@ -8,17 +8,24 @@ import { budgetStatus, type BudgetSettings, type BudgetStatus } from '../../../s
 import { Ledger } from '../../../src/core/cost/ledger';
 import { PriceBook } from '../../../src/core/cost/pricing';
 import { CostMeter } from '../../../src/core/costMeter';
-import { MeteredClient } from '../../../src/core/meteredClient';
-import type { OpenAIClient } from '../../../src/core/openaiClient';
+import { MeteredClient, type BudgetSource } from '../../../src/core/meteredClient';
+import { waitUntil } from '../../harness/workbench';
 
-/** Runs `work`, lets the event loop turn, and returns the rejections nobody handled meanwhile. */
+/** One turn of the event loop: Node reports a rejection left unhandled at the end of the turn it happened in. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `work`, which resolves once what it started has visibly finished (its failure logged), then
+ * lets the event loop turn once, and returns the rejections nobody handled meanwhile: any rejection
+ * of that work has been reported by then, so no fixed wait is needed.
+ */
 async function unhandledRejectionsDuring(work: () => Promise<void>): Promise<string[]> {
   const unhandled: string[] = [];
   const listener = (reason: unknown) => void unhandled.push(String(reason));
   process.on('unhandledRejection', listener);
   try {
     await work();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTurn();
   } finally {
     process.off('unhandledRejection', listener);
   }
@@ -47,7 +54,7 @@ describe('work in the background', () => {
     const ledgerDir = join(dir, 'ledger');
     writeFileSync(ledgerDir, 'not a directory');
     return new MeteredClient({
-      client: async () => ({}) as OpenAIClient,
+      client: async () => assert.fail('only the budget is read here: no request is sent'),
       priceBook: () => new PriceBook(),
       budget: (): BudgetSettings => ({ daily: 1, monthly: null, enforce: true }),
       ledger: new Ledger(ledgerDir),
@@ -61,6 +68,7 @@ describe('work in the background', () => {
       runInBackground(Promise.reject(new Error('disk on fire')), 'reading the ledger', (m) => logged.push(m));
       runInBackground(Promise.reject('a bare reason'), 'saving', (m) => logged.push(m));
       runInBackground(Promise.resolve('fine'), 'nothing to tell', (m) => logged.push(m));
+      await waitUntil('both failures to be logged', () => logged.length >= 2, { timeoutMs: 1000, intervalMs: 1, describe: () => JSON.stringify(logged) });
     });
     assert.deepEqual(unhandled, []);
     assert.deepEqual(logged, ['reading the ledger: disk on fire', 'saving: a bare reason']);
@@ -85,12 +93,21 @@ describe('work in the background', () => {
 
   it('budget warnings: warn once per threshold after each request, and keep the meter current', async () => {
     let spent = 0.5;
-    const metered = { budgetStatus: async () => budgetStatus(spent, spent, { daily: 1, monthly: null, enforce: true }) } as MeteredClient;
+    const answered: BudgetStatus[] = [];
+    const metered: BudgetSource = {
+      budgetStatus: async () => {
+        const status = budgetStatus(spent, spent, { daily: 1, monthly: null, enforce: true });
+        answered.push(status);
+        return status;
+      },
+    };
     const warned: string[] = [];
     const meter = new CostMeter();
     const watch = trackBudgets(meter, metered, { warn: async (status) => void warned.push(status.level), onError: assert.fail });
+    let requests = 0;
     const finishRequest = async (usd: number) => {
       spent += usd;
+      requests++;
       meter.finish(meter.begin('chat', 'gpt-4o-mini', usd, 10), {
         time: '',
         feature: 'chat',
@@ -104,7 +121,14 @@ describe('work in the background', () => {
         latencyMs: 1,
         outcome: 'ok',
       });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // The budget is checked at the start and after each request. This request's check is over once
+      // it has answered and the meter shows the very status it read (the warning is decided in the
+      // same step): only then may "no second warning" be judged.
+      await waitUntil(
+        `the budget check after request ${requests} ($${usd}) to reach the meter`,
+        () => answered.length >= requests + 1 && meter.state().budget === answered.at(-1),
+        { timeoutMs: 1000, intervalMs: 1, describe: () => `${answered.length} check(s) answered, the meter shows ${JSON.stringify(meter.state().budget)}` },
+      );
     };
     await finishRequest(0.35);
     await finishRequest(0.01);
@@ -133,12 +157,12 @@ describe('work in the background', () => {
   it('completions paused by a budget resume once it no longer blocks, checked at most once a minute', async () => {
     let blocked = true;
     let checks = 0;
-    const metered = {
+    const metered: BudgetSource = {
       budgetStatus: async (): Promise<BudgetStatus> => {
         checks++;
         return { level: blocked ? 'exceeded' : 'ok', blocked };
       },
-    } as MeteredClient;
+    };
     let now = 0;
     const reasons: (string | undefined)[] = [];
     const pause = new CompletionBudgetPause(metered, { onChange: (reason) => reasons.push(reason), onError: assert.fail, now: () => now });
@@ -150,7 +174,7 @@ describe('work in the background', () => {
     assert.equal(checks, 0, 'not within the minute');
     now = 61_000;
     pause.holdsCompletions();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitUntil('completions to resume', () => reasons.length >= 2, { timeoutMs: 1000, intervalMs: 1, describe: () => JSON.stringify(reasons) });
     assert.equal(checks, 1);
     assert.equal(pause.holdsCompletions(), false);
     assert.deepEqual(reasons, ['paused', undefined]);

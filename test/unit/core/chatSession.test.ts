@@ -6,20 +6,20 @@ import { CHAT_SYSTEM_PROMPT, ChatSession, type ChatSessionDeps } from '../../../
 import { ConversationStore } from '../../../src/core/chat/conversationStore';
 import type { BudgetSettings } from '../../../src/core/cost/budget';
 import { formatUsd } from '../../../src/core/cost/format';
-import { Ledger } from '../../../src/core/cost/ledger';
+import { Ledger, type Feature } from '../../../src/core/cost/ledger';
 import { costOf, PriceBook } from '../../../src/core/cost/pricing';
 import { countChatTokens } from '../../../src/core/cost/tokenCount';
 import { CostMeter } from '../../../src/core/costMeter';
 import { escalationPrompt } from '../../../src/core/escalation';
-import { MeteredClient, type MeteredResult } from '../../../src/core/meteredClient';
+import { MeteredClient, type MeteredResult, type MeteredRunner } from '../../../src/core/meteredClient';
 import { OpenAIClient, type ChatRequest } from '../../../src/core/openaiClient';
 import type { ChatSnapshot } from '../../../src/shared/protocol';
 import { MockOpenAIServer, type RecordedRequest } from '../../server/mockOpenAI';
 
-/** Answers every request at once with scripted text, recording what was asked. */
-function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredClient {
+/** Answers every request at once with scripted text, recording what was asked: the part of the metered client a chat session uses, type-checked. */
+function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredRunner {
   return {
-    async run(feature: string, request: ChatRequest): Promise<MeteredResult> {
+    async run(feature: Feature, request: ChatRequest): Promise<MeteredResult> {
       requests.push(request);
       const text = answers.shift() ?? 'ok';
       request.onDelta?.(text);
@@ -35,7 +35,7 @@ function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredClient 
         promptTokensEstimate: 100,
         record: {
           time: '',
-          feature: feature as 'chat',
+          feature,
           model: request.model,
           tier: 'default',
           ...usage,
@@ -46,7 +46,7 @@ function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredClient 
         },
       };
     },
-  } as unknown as MeteredClient;
+  };
 }
 
 describe('chat session', () => {

@@ -11,6 +11,7 @@ import { MeteredClient } from '../../../src/core/meteredClient';
 import { meterView } from '../../../src/core/meterView';
 import { OpenAIClient } from '../../../src/core/openaiClient';
 import type { ExtensionEvents } from '../../../src/shared/protocol';
+import { waitUntil } from '../../harness/workbench';
 import { MockOpenAIServer } from '../../server/mockOpenAI';
 
 describe('metered requests: every request is priced, shown and recorded once', () => {
@@ -162,7 +163,16 @@ describe('metered requests: every request is priced, shown and recorded once', (
       server.enqueue({ content: 'slow '.repeat(100), chunkSize: 5, chunkDelayMs: 5 });
       const pending = session.send('And more?', 'gpt-4o-mini');
       await server.waitForRequests(2, 2000);
-      while (!session.snapshot().messages.at(-1)?.text) await new Promise((r) => setTimeout(r, 5));
+      // Stop it mid-answer: once the chat shows the first words of the answer still streaming.
+      const streamingWithText = () => {
+        const last = session.snapshot().messages.at(-1);
+        return last?.role === 'assistant' && last.status === 'streaming' && last.text.length > 0;
+      };
+      await waitUntil('the chat to show the first words of the second answer while it streams', streamingWithText, {
+        timeoutMs: 1000, // within mocha's 2 s for the whole test, so a hang fails with this message
+        intervalMs: 5,
+        describe: () => JSON.stringify(session.snapshot().messages.at(-1)),
+      });
       session.stop();
       const stopped = await pending;
       assert.equal(stopped.status, 'stopped');
