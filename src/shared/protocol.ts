@@ -141,3 +141,20 @@ export function isRequestEnvelope(value: unknown): value is RequestEnvelope {
   const v = value as Partial<RequestEnvelope> | null;
   return !!v && v.kind === 'request' && typeof v.id === 'number' && typeof v.method === 'string';
 }
+
+/** The cost report's webview -> extension messages: its buttons, one handler each. */
+export interface CostReportRequests {
+  exportCsv: void;
+  refresh: void;
+}
+
+export interface CostReportMessage {
+  type: keyof CostReportRequests;
+}
+
+const COST_REPORT_TYPES: readonly string[] = ['exportCsv', 'refresh'] satisfies (keyof CostReportRequests)[];
+
+export function isCostReportMessage(value: unknown): value is CostReportMessage {
+  const type = (value as Partial<CostReportMessage> | null)?.type;
+  return typeof type === 'string' && COST_REPORT_TYPES.includes(type);
+}

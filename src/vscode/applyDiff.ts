@@ -2,6 +2,7 @@
 // changes only on Accept (`penny.acceptProposal`, in the diff's title bar and the notification).
 import * as vscode from 'vscode';
 import { runInBackground } from '../core/background';
+import { Disposable } from '../core/disposable';
 import type { Logger } from './logger';
 
 const SCHEME = 'penny-proposal';
@@ -16,17 +17,15 @@ interface Pending {
   settle: (applied: boolean) => void;
 }
 
-export class Proposals implements vscode.Disposable {
+export class Proposals extends Disposable {
   private readonly texts = new Map<string, string>();
   private pending?: Pending;
-  private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly log: Logger) {
-    this.disposables = [
-      vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '' }),
-      vscode.commands.registerCommand('penny.acceptProposal', () => this.settle(true)),
-      vscode.commands.registerCommand('penny.rejectProposal', () => this.settle(false)),
-    ];
+    super();
+    this.register(vscode.workspace.registerTextDocumentContentProvider(SCHEME, { provideTextDocumentContent: (uri) => this.texts.get(uri.toString()) ?? '' }));
+    this.register(vscode.commands.registerCommand('penny.acceptProposal', () => this.settle(true)));
+    this.register(vscode.commands.registerCommand('penny.rejectProposal', () => this.settle(false)));
   }
 
   /**
@@ -76,9 +75,10 @@ export class Proposals implements vscode.Disposable {
     pending.settle(await vscode.workspace.applyEdit(edit));
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     runInBackground(this.settle(false), 'closing the proposal', (m) => this.log.warn(m));
-    for (const disposable of this.disposables) disposable.dispose();
+    super.dispose();
   }
 }
 

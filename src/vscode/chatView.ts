@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { runInBackground } from '../core/background';
+import { Disposable, DisposableStore } from '../core/disposable';
 import { ChatSession, type Attachment } from '../core/chat/chatSession';
 import { ConversationStore } from '../core/chat/conversationStore';
 import { contextWindow } from '../core/cost/pricing';
@@ -11,18 +12,28 @@ import { countTextTokens } from '../core/cost/tokenCount';
 import type { MeteredClient } from '../core/meteredClient';
 import type { ChatMessageParam } from '../core/openaiClient';
 import { redactSecretsInText } from '../core/secrets';
-import { isRequestEnvelope, type CodeActionId, type ErrorActionId, type RequestEnvelope, type ToWebview } from '../shared/protocol';
+import {
+  isRequestEnvelope,
+  type CodeActionId,
+  type ErrorActionId,
+  type RequestEnvelope,
+  type RequestMethod,
+  type RequestParams,
+  type RequestResult,
+  type ToWebview,
+} from '../shared/protocol';
 import type { Proposals } from './applyDiff';
 import type { ClientProvider } from './clientProvider';
 import type { Logger } from './logger';
 import { excludedFiles, onSettingsChanged, readSettings } from './settings';
 
 export const CHAT_VIEW_ID = 'penny.chat';
+
+type RequestHandlers = { [M in RequestMethod]: (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>> };
 const MAX_FILE_SUGGESTIONS = 30;
 
-export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view?: vscode.WebviewView;
-  private readonly disposables: vscode.Disposable[] = [];
   /** The code each escalated answer was asked about: its rewrite applies there. */
   private readonly escalationTargets = new Map<string, { uri: vscode.Uri; range: vscode.Range }>();
   readonly session: ChatSession;
@@ -35,6 +46,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly proposals: Proposals,
     private readonly log: Logger,
   ) {
+    super();
     this.session = new ChatSession({
       metered,
       emit: (event, data) => this.post({ kind: 'event', event, data } as ToWebview),
@@ -47,11 +59,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       onError: (m) => log.error(m),
     });
     runInBackground(this.session.restore(), 'restoring the chat', (m) => log.warn(m));
-    this.disposables.push(
-      vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this),
-      // The models and the prices of the "Ask …" buttons follow the settings.
-      onSettingsChanged(() => this.session.settingsChanged()),
-    );
+    this.register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
+    // The models and the prices of the "Ask …" buttons follow the settings.
+    this.register(onSettingsChanged(() => this.session.settingsChanged()));
   }
 
   get visible(): boolean {
@@ -63,12 +73,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const roots = [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')];
     view.webview.options = { enableScripts: true, localResourceRoots: roots };
     view.webview.html = this.html(view.webview);
-    this.disposables.push(
+    // The view's listeners live as long as the view (VS Code resolves it again after it is closed and reopened).
+    const listeners = this.register(new DisposableStore());
+    listeners.add(
       view.webview.onDidReceiveMessage((message: unknown) => {
         if (isRequestEnvelope(message)) void this.handle(message);
       }),
+    );
+    listeners.add(
       view.onDidDispose(() => {
         if (this.view === view) this.view = undefined;
+        listeners.dispose();
       }),
     );
   }
@@ -93,58 +108,41 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private async handle(request: RequestEnvelope): Promise<void> {
     try {
-      const result = await this.dispatch(request);
+      // The one untyped step: the envelope's method picks its handler, whose params and result the protocol types.
+      const handler = this.handlers[request.method] as (params: unknown) => unknown;
+      const result = await handler(request.params);
       this.post({ kind: 'response', id: request.id, ok: true, result });
     } catch (error) {
       this.post({ kind: 'response', id: request.id, ok: false, error: (error as Error).message });
     }
   }
 
-  private async dispatch(request: RequestEnvelope): Promise<unknown> {
-    // Long-running requests reply at once; their answers arrive as events.
-    const inBackground = (work: Promise<unknown>) => runInBackground(work, 'chat', (m) => this.log.error(m));
-    switch (request.method) {
-      case 'ready':
-        return this.session.snapshot();
-      case 'send':
-        this.assertIdle();
-        inBackground(this.session.send(request.params.text, request.params.model));
-        return undefined;
-      case 'stop':
-        return this.session.stop();
-      case 'newChat':
-        return this.session.newChat();
-      case 'selectModel':
-        return this.session.selectModel(request.params.model);
-      case 'regenerate':
-        this.assertIdle();
-        inBackground(this.session.regenerate());
-        return undefined;
-      case 'editLast':
-        this.assertIdle();
-        inBackground(this.session.editLast(request.params.text));
-        return undefined;
-      case 'askStronger':
-        this.assertIdle();
-        inBackground(this.session.askStronger(request.params.messageId));
-        return undefined;
-      case 'attach':
-        return this.attach(request.params.kind, request.params.path);
-      case 'removeAttachment':
-        return this.session.removeAttachment(request.params.id);
-      case 'fileSuggestions':
-        return this.fileSuggestions(request.params.query);
-      case 'history':
-        return this.session.history();
-      case 'openConversation':
-        return this.session.open(request.params.id);
-      case 'deleteConversation':
-        return this.session.deleteConversation(request.params.id);
-      case 'codeAction':
-        return this.codeAction(request.params.action, request.params.code, request.params.language, request.params.messageId);
-      case 'errorAction':
-        return this.errorAction(request.params.action, request.params.messageId);
-    }
+  /** One handler per request of the protocol: a missing method, wrong params or a wrong reply is a compile error. */
+  private readonly handlers: RequestHandlers = {
+    ready: () => this.session.snapshot(),
+    send: ({ text, model }) => this.startInBackground(() => this.session.send(text, model)),
+    stop: () => this.session.stop(),
+    newChat: () => this.session.newChat(),
+    selectModel: ({ model }) => this.session.selectModel(model),
+    regenerate: () => this.startInBackground(() => this.session.regenerate()),
+    editLast: ({ text }) => this.startInBackground(() => this.session.editLast(text)),
+    askStronger: ({ messageId }) => this.startInBackground(() => this.session.askStronger(messageId)),
+    attach: ({ kind, path }) => this.attach(kind, path),
+    removeAttachment: ({ id }) => this.session.removeAttachment(id),
+    fileSuggestions: ({ query }) => this.fileSuggestions(query),
+    history: () => this.session.history(),
+    openConversation: ({ id }) => this.session.open(id),
+    deleteConversation: ({ id }) => this.session.deleteConversation(id),
+    codeAction: async ({ action, code, language, messageId }) => {
+      await this.codeAction(action, code, language, messageId);
+    },
+    errorAction: ({ action, messageId }) => this.errorAction(action, messageId),
+  };
+
+  /** A long-running request replies at once, refused while an answer streams; its answer arrives as events. */
+  private startInBackground(work: () => Promise<unknown>): void {
+    this.assertIdle();
+    runInBackground(work(), 'chat', (m) => this.log.error(m));
   }
 
   private assertIdle(): void {
@@ -307,9 +305,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 </html>`;
   }
 
-  dispose(): void {
+  override dispose(): void {
+    if (this.isDisposed) return;
     this.session.stop();
-    for (const disposable of this.disposables) disposable.dispose();
+    super.dispose();
   }
 }
 

@@ -1,28 +1,29 @@
 // Builds the OpenAI client for the current settings and key, and rebuilds it when either changes.
 import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/pricing';
+import { Disposable } from '../core/disposable';
 import type { PennyError } from '../core/errors';
 import { OpenAIClient } from '../core/openaiClient';
 import type { ApiKeyStore } from './apiKey';
 import type { Logger } from './logger';
 import { onSettingsChanged, readSettings } from './settings';
 
-export class ClientProvider implements vscode.Disposable {
+export class ClientProvider extends Disposable {
   private client?: Promise<OpenAIClient | PennyError>;
   private prices?: PriceBook;
-  private readonly disposables: vscode.Disposable[];
 
   constructor(
     private readonly keys: ApiKeyStore,
     private readonly log: Logger,
   ) {
-    this.disposables = [
-      keys.onDidChange(() => (this.client = undefined)),
+    super();
+    this.register(keys.onDidChange(() => (this.client = undefined)));
+    this.register(
       onSettingsChanged(() => {
         this.client = undefined;
         this.prices = undefined;
       }),
-    ];
+    );
   }
 
   get(): Promise<OpenAIClient | PennyError> {
@@ -47,10 +48,6 @@ export class ClientProvider implements vscode.Disposable {
       apiKey,
       onRetry: ({ attempt, delayMs, error }) => this.log.warn(`retry ${attempt} in ${delayMs} ms: ${error.message}`),
     });
-  }
-
-  dispose(): void {
-    for (const disposable of this.disposables) disposable.dispose();
   }
 }
 

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { runInBackground } from '../core/background';
 import type { Ledger } from '../core/cost/ledger';
 import { costReportBody } from '../core/costReportHtml';
+import { isCostReportMessage, type CostReportMessage, type CostReportRequests } from '../shared/protocol';
 import type { Logger } from './logger';
 
 export class CostReportPanel implements vscode.Disposable {
@@ -15,6 +16,12 @@ export class CostReportPanel implements vscode.Disposable {
     private readonly log: Logger,
   ) {}
 
+  /** One handler per message of the report's protocol. */
+  private readonly handlers: { [T in keyof CostReportRequests]: () => Promise<void> } = {
+    exportCsv: () => this.exportCsv(),
+    refresh: () => this.render(),
+  };
+
   async show(): Promise<void> {
     if (!this.panel) {
       this.panel = vscode.window.createWebviewPanel('penny.costReport', vscode.l10n.t('Penny Cost Report'), vscode.ViewColumn.Active, {
@@ -22,10 +29,8 @@ export class CostReportPanel implements vscode.Disposable {
         localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
       });
       this.panel.onDidDispose(() => (this.panel = undefined));
-      this.panel.webview.onDidReceiveMessage((message: { type?: string }) => {
-        const onError = (m: string) => this.log.error(m);
-        if (message?.type === 'exportCsv') runInBackground(this.exportCsv(), 'exporting the costs', onError);
-        if (message?.type === 'refresh') runInBackground(this.render(), 'refreshing the cost report', onError);
+      this.panel.webview.onDidReceiveMessage((message: unknown) => {
+        if (isCostReportMessage(message)) runInBackground(this.handlers[message.type](), `cost report: ${message.type}`, (m) => this.log.error(m));
       });
     }
     this.panel.reveal();
@@ -45,8 +50,8 @@ export class CostReportPanel implements vscode.Disposable {
 <p><button id="export">${vscode.l10n.t('Export CSV…')}</button> <button id="refresh">${vscode.l10n.t('Refresh')}</button></p>
 <script nonce="${nonce}">
 const vscode = acquireVsCodeApi();
-document.getElementById('export').addEventListener('click', () => vscode.postMessage({ type: 'exportCsv' }));
-document.getElementById('refresh').addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+document.getElementById('export').addEventListener('click', () => vscode.postMessage(${JSON.stringify({ type: 'exportCsv' } satisfies CostReportMessage)}));
+document.getElementById('refresh').addEventListener('click', () => vscode.postMessage(${JSON.stringify({ type: 'refresh' } satisfies CostReportMessage)}));
 </script></body></html>`;
   }
 

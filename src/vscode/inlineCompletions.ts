@@ -2,6 +2,7 @@
 // never for output panes, the SCM input or other non-editor text.
 import * as vscode from 'vscode';
 import { runInBackground } from '../core/background';
+import { Disposable } from '../core/disposable';
 import { CompletionBudgetPause } from '../core/budgetWatch';
 import { meteredCompletionBackend } from '../core/completion/backend';
 import { CompletionEngine } from '../core/completion/engine';
@@ -18,9 +19,8 @@ const MAX_PROMPT_TOKENS = 1500;
 const CACHE_SIZE = 100;
 const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', 'quota']);
 
-export class PennyInlineCompletions implements vscode.InlineCompletionItemProvider, vscode.Disposable {
+export class PennyInlineCompletions extends Disposable implements vscode.InlineCompletionItemProvider {
   private readonly engine: CompletionEngine;
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly budgetPause: CompletionBudgetPause;
   /** Problems the user must fix are told once per session, not on every keystroke. */
   private readonly told = new Set<string>();
@@ -30,6 +30,7 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     private readonly log: Logger,
     onBudgetPause: (reason: string | undefined) => void,
   ) {
+    super();
     this.budgetPause = new CompletionBudgetPause(metered, { onChange: onBudgetPause, onError: (m) => log.warn(m) });
     const backend = meteredCompletionBackend(
       metered,
@@ -41,7 +42,7 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
       maxPromptTokens: MAX_PROMPT_TOKENS,
       cacheSize: CACHE_SIZE,
     });
-    this.disposables.push(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
+    this.register(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
   }
 
   /** Settings or the key changed: apply them, and tell about problems afresh. */
@@ -123,10 +124,6 @@ export class PennyInlineCompletions implements vscode.InlineCompletionItemProvid
     const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Penny completions: {0}', message), ...buttons);
     if (choice === setKey) await vscode.commands.executeCommand('penny.setApiKey');
     if (choice === openSettings) await vscode.commands.executeCommand('workbench.action.openSettings', 'penny.');
-  }
-
-  dispose(): void {
-    for (const disposable of this.disposables) disposable.dispose();
   }
 }
 
