@@ -215,7 +215,6 @@ export function tail(file: string, lines = 40): string {
 /** A quiet, deterministic workbench (see real-vscode.md): nothing takes focus, nothing goes to the network. */
 export const QUIET_WORKBENCH: Readonly<Record<string, unknown>> = {
   'workbench.startupEditor': 'none',
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.tips.enabled': false,
   'workbench.enableExperiments': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -244,6 +243,16 @@ export const QUIET_EDITOR: Readonly<Record<string, unknown>> = {
 
 export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = { ...QUIET_WORKBENCH, ...QUIET_EDITOR };
 
+/**
+ * The quiet settings that VS Code scopes to the machine: code-server is a remote window, where it
+ * reads them from the remote's Machine settings only (from the User settings it takes them or not,
+ * depending on whether the setting was known when the file was read: walkthroughs opened over the
+ * editor in some runs and took the keyboard focus).
+ */
+export const QUIET_MACHINE: Readonly<Record<string, unknown>> = {
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+};
+
 export interface CodeServerOptions {
   /** Folder to open (used by `workbenchUrl`); code-server itself is started without one. */
   workspace?: string;
@@ -252,8 +261,9 @@ export interface CodeServerOptions {
   /** VS Code's default editor settings (no QUIET_EDITOR): quick suggestions, parameter hints, as a new user has them. */
   editorDefaults?: boolean;
   /**
-   * Remote (Machine) settings, `Machine/settings.json`: only for tests about them. code-server is a
-   * remote window, so this is where Remote-SSH, WSL or Codespaces keep a remote's own settings.
+   * Remote (Machine) settings, `Machine/settings.json` (default QUIET_MACHINE; `{}` for VS Code's
+   * defaults, as on a new machine). code-server is a remote window: this is where Remote-SSH, WSL
+   * or Codespaces keep a remote's own settings. Penny's settings never go here.
    */
   machineSettings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host (e.g. OPENAI_API_KEY). */
@@ -319,7 +329,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
     writeSettings(userDataDir, 'User', { ...(options.editorDefaults ? QUIET_WORKBENCH : QUIET_SETTINGS), ...options.settings });
-    if (options.machineSettings) writeSettings(userDataDir, 'Machine', options.machineSettings);
+    writeSettings(userDataDir, 'Machine', options.machineSettings ?? QUIET_MACHINE);
     if (options.locale) registerLanguagePack(userDataDir, options.locale);
 
     if (options.installVsix) installVsix(executable, options.installVsix, userDataDir, extensionsDir, env, logFile);

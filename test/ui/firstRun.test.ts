@@ -29,7 +29,7 @@ describe('Penny on first start (UI)', function () {
     this.timeout(300_000);
     // A fresh profile, as after installing: unlike the quiet test profile, walkthroughs open on install.
     // Not waiting for Penny's activation here: the walkthrough and the completion are what is timed.
-    ui = await startPennyUi({ reply, label: 'first-run', settings: { 'workbench.welcomePage.walkthroughs.openOnInstall': true }, waitForPenny: false });
+    ui = await startPennyUi({ reply, label: 'first-run', machineSettings: {}, waitForPenny: false });
     page = ui.page;
   });
 

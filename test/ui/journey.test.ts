@@ -59,6 +59,8 @@ describe("A new user's first session, with VS Code's default editor settings (UI
       label: 'journey',
       workspace: path.join(repoRoot(), 'test', 'demo', 'workspace'),
       editorDefaults: true,
+      // A new machine: VS Code's defaults there too (its walkthroughs open on install).
+      machineSettings: {},
       noKeyInEnvironment: true,
     });
     page = ui.page;

@@ -75,6 +75,8 @@ export interface StartOptions {
   workspaceSettings?: Record<string, unknown>;
   /** VS Code's default editor settings, as a new user has them (see CodeServerOptions.editorDefaults). */
   editorDefaults?: boolean;
+  /** The remote's Machine settings (default: QUIET_MACHINE, walkthroughs closed; `{}` as on a new machine). */
+  machineSettings?: Record<string, unknown>;
   /** No OPENAI_API_KEY in VS Code's environment: the user sets the key with "Penny: Set API Key". */
   noKeyInEnvironment?: boolean;
   /** The copied workspace (default test/fixtures/workspace). */
@@ -109,6 +111,7 @@ export async function startPennyUi(options: StartOptions): Promise<PennyUi> {
       locale: options.locale,
       settings: { 'penny.baseUrl': mock.url, ...options.settings },
       editorDefaults: options.editorDefaults,
+      machineSettings: options.machineSettings,
       env: { OPENAI_API_KEY: options.noKeyInEnvironment ? undefined : API_KEY },
     });
     note(`code-server up (.vsix installed) after ${Date.now() - startedAt} ms`);
