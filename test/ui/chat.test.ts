@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { saveScreenshot } from '../harness/browser';
-import { editorLines, findFrame, openFile, runCommand, waitForWorkbench, waitUntil } from '../harness/workbench';
+import { editorLines, findFrame, openFile, runCommand, waitUntil } from '../harness/workbench';
 import type { RecordedRequest, ScriptedReply } from '../server/mockOpenAI';
 import {
   NO_COMPLETION,
@@ -22,7 +22,7 @@ import {
   startPennyUi,
   stopPennyUi,
   waitForMessage,
-  waitForPenny,
+  reloadWindow,
   type PennyUi,
 } from './support';
 
@@ -261,15 +261,7 @@ describe('Penny chat (UI)', function () {
   });
 
   it('keeps the conversation across a window reload', async () => {
-    await page.evaluate(() => ((globalThis as any).__pennyBeforeReload = true));
-    await runCommand(page, 'Developer: Reload Window', 60_000);
-    await waitUntil(
-      'the window to reload (a new document without the marker)',
-      async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true,
-      { timeoutMs: 60_000 },
-    );
-    await waitForWorkbench(page, 120_000);
-    await waitForPenny(page);
+    await reloadWindow(page);
     // The sidebar comes back with the chat; if it does not, open it.
     chat = await findFrame(page, '#prompt', 60_000).catch(() => focusChat(page, (p, t) => runCommand(p, t, 30_000)));
     const has = (messages: Awaited<ReturnType<typeof chatMessages>>) =>

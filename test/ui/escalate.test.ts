@@ -1,7 +1,6 @@
 // Escalating a selection to gpt-4o as a user does it, in a real VS Code (code-server) driven through
 // Chromium: the task quick pick with each task's estimated cost, the confirmation above the
 // threshold, the escalated answer in the chat with its exact cost, and the cost report after it.
-/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { findFrame, openFile, runCommand, startCommand, waitForStatusBar, waitUntil } from '../harness/workbench';
@@ -17,6 +16,7 @@ import {
   quickTitle,
   readmeScreenshot,
   screenshotAfterEach,
+  selectLines,
   startPennyUi,
   stopPennyUi,
   waitForMessage,
@@ -77,25 +77,8 @@ describe('Penny escalation (UI)', function () {
 
   it('shows the estimated cost of each task before anything is sent', async () => {
     await openFile(page, 'sample.ts', 30_000);
-    // Ctrl+G to the first line of distance(), then Shift+Down and Shift+End over the function.
-    await page.keyboard.press('Control+G');
-    await waitUntil(
-      'the "Go to Line" input (quick input focused)',
-      async () =>
-        (await page.locator('.quick-input-widget input').isVisible()) &&
-        (await page.locator('.quick-input-widget input').evaluate((e) => e === (globalThis as any).document.activeElement)),
-      { timeoutMs: 20_000 },
-    );
-    await page.keyboard.type(String(FIRST_LINE));
-    await page.keyboard.press('Enter');
-    await waitUntil('the Go to Line input to close', async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs: 20_000 });
-    for (let i = 0; i < LINES - 1; i++) await page.keyboard.press('Shift+ArrowDown');
-    await page.keyboard.press('Shift+End');
-    await waitUntil(
-      `a selection of ${LINES} lines in the editor (status bar "(N selected)")`,
-      async () => /\(\d+ selected\)/.test(await page.locator('.part.statusbar').innerText()),
-      { timeoutMs: 20_000, describe: async () => JSON.stringify(await page.locator('.part.statusbar').innerText()) },
-    );
+    // The distance() function.
+    await selectLines(page, FIRST_LINE, FIRST_LINE + LINES - 1);
     const requestsBefore = ui!.mock.requests.filter((r) => r.body?.model === ESCALATION_MODEL).length;
 
     await startCommand(page, 'Penny: Escalate Selection to gpt-4o', 30_000);

@@ -21,6 +21,7 @@ import {
   note,
   quickTitle,
   screenshotAfterEach,
+  selectLines,
   startPennyUi,
   stopPennyUi,
   waitForMessage,
@@ -158,18 +159,7 @@ describe("A new user's first session, with VS Code's default editor settings (UI
     const lines = fs.readFileSync(path.join(ui!.workspace.dir, 'src', 'cart.ts'), 'utf8').split('\n');
     const first = lines.findIndex((l) => l.startsWith('export function applyDiscount(')) + 1;
     const last = lines.findIndex((l, i) => i >= first && l === '}') + 1;
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 20_000 });
-    await page.keyboard.type(String(first));
-    await page.keyboard.press('Enter');
-    await waitUntil('the Go to Line input to close', async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs: 20_000 });
-    for (let line = first; line < last; line++) await page.keyboard.press('Shift+ArrowDown');
-    await page.keyboard.press('Shift+End');
-    await waitUntil(
-      `lines ${first}-${last} selected (status bar "(N selected)")`,
-      async () => /\(\d+ selected\)/.test(await page.locator('.part.statusbar').innerText()),
-      { timeoutMs: 20_000 },
-    );
+    await selectLines(page, first, last);
 
     const sentBefore = ui!.mock.requests.filter((r) => r.body?.model === 'gpt-4o').length;
     await startCommand(page, 'Penny: Escalate Selection to gpt-4o', 30_000);

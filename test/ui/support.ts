@@ -2,12 +2,13 @@
 // (code-server), driven through Chromium against a local mock OpenAI server.
 //   PENNY_VSIX=<file>              the .vsix to install (default: the newest penny-*.vsix in the checkout)
 //   PENNY_UPDATE_SCREENSHOTS=1     also copy the README screenshots into media/screenshots/
+/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { launchBrowser, resultsDir, saveScreenshot, type BrowserSession } from '../harness/browser';
 import { copyToTemp, findChromium, findCodeServer, repoRoot, startCodeServer, type CodeServer } from '../harness/codeServer';
-import { findFrame, openWorkbench, waitForStatusBar, waitUntil } from '../harness/workbench';
+import { findFrame, openWorkbench, runCommand, waitForStatusBar, waitForWorkbench, waitUntil } from '../harness/workbench';
 import { MockOpenAIServer, type RecordedRequest, type ScriptedReply } from '../server/mockOpenAI';
 
 export const API_KEY = 'sk-test-penny-0000';
@@ -156,6 +157,41 @@ export function processStartedAt(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Selects lines `first` to `last` (1-based, whole lines) of the focused editor: Ctrl+G, then Shift+Down and Shift+End. */
+export async function selectLines(page: Page, first: number, last: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await waitUntil(
+    'the "Go to Line" input (quick input focused)',
+    async () =>
+      (await page.locator('.quick-input-widget input').isVisible()) &&
+      (await page.locator('.quick-input-widget input').evaluate((e) => e === (globalThis as any).document.activeElement)),
+    { timeoutMs: 20_000 },
+  );
+  await page.keyboard.type(String(first));
+  await page.keyboard.press('Enter');
+  await waitUntil('the Go to Line input to close', async () => !(await page.locator('.quick-input-widget').isVisible()), { timeoutMs: 20_000 });
+  for (let line = first; line < last; line++) await page.keyboard.press('Shift+ArrowDown');
+  await page.keyboard.press('Shift+End');
+  await waitUntil(
+    `lines ${first}-${last} selected in the editor (status bar "(N selected)")`,
+    async () => /\(\d+ selected\)/.test(await page.locator('.part.statusbar').innerText()),
+    { timeoutMs: 20_000, describe: async () => JSON.stringify(await page.locator('.part.statusbar').innerText()) },
+  );
+}
+
+/** "Developer: Reload Window", then the reloaded workbench with Penny active again. */
+export async function reloadWindow(page: Page): Promise<void> {
+  await page.evaluate(() => ((globalThis as any).__pennyBeforeReload = true));
+  await runCommand(page, 'Developer: Reload Window', 60_000);
+  await waitUntil(
+    'the window to reload (a new document without the marker)',
+    async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true,
+    { timeoutMs: 60_000 },
+  );
+  await waitForWorkbench(page, 120_000);
+  await waitForPenny(page);
 }
 
 /** Penny's status bar item appears once the extension is active (onStartupFinished). */

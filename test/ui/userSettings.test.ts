@@ -2,12 +2,11 @@
 // window (like Remote-SSH, WSL, Dev Containers and Codespaces): the harness writes the settings to
 // User/settings.json only, nothing to the remote's Machine settings. The workspace that is opened
 // brings its own .vscode/settings.json pointing elsewhere, as a cloned repository could.
-/* eslint-disable @typescript-eslint/no-explicit-any -- the functions given to evaluate() run in the page; tsconfig.json types the tests for Node, not the DOM */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { editorLines, findFrame, openFile, readGhostText, runCommand, waitForWorkbench, waitUntil } from '../harness/workbench';
+import { editorLines, findFrame, openFile, readGhostText, runCommand, waitUntil } from '../harness/workbench';
 import { MockOpenAIServer, type RecordedRequest, type ScriptedReply } from '../server/mockOpenAI';
 import {
   API_KEY,
@@ -20,7 +19,7 @@ import {
   startPennyUi,
   stopPennyUi,
   waitForMessage,
-  waitForPenny,
+  reloadWindow,
   type PennyUi,
 } from './support';
 
@@ -140,15 +139,7 @@ describe('Penny settings from User settings in a remote window (UI)', function (
   });
 
   it('still does after a window reload (VS Code then knows the settings from the start)', async () => {
-    await page.evaluate(() => ((globalThis as any).__pennyBeforeReload = true));
-    await runCommand(page, 'Developer: Reload Window', 60_000);
-    await waitUntil(
-      'the window to reload (a new document without the marker)',
-      async () => (await page.evaluate(() => (globalThis as any).__pennyBeforeReload)) !== true,
-      { timeoutMs: 60_000 },
-    );
-    await waitForWorkbench(page, 120_000);
-    await waitForPenny(page);
+    await reloadWindow(page);
     await askTheUsersEndpoint();
   });
 
