@@ -122,7 +122,14 @@ async function showWalkthroughOnFirstRun(context: vscode.ExtensionContext): Prom
   if (context.globalState.get<boolean>(seen)) return;
   await context.globalState.update(seen, true);
   if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return;
-  await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#penny.start`, false);
+  // Penny activates after start-up: if the window already shows something (a README, a file), the
+  // walkthrough opens as a background tab instead of covering it and taking the keyboard focus.
+  const inactive = vscode.window.tabGroups.activeTabGroup.activeTab !== undefined;
+  await vscode.commands.executeCommand(
+    'workbench.action.openWalkthrough',
+    `${context.extension.id}#penny.start`,
+    inactive ? { toSide: false, inactive } : false,
+  );
 }
 
 export function deactivate(): void {

@@ -20,7 +20,7 @@ import {
   ToolMissingError,
   type CodeServer,
 } from '../harness/codeServer';
-import { DEMO_MACHINE_SETTINGS, DEMO_SETTINGS } from './settings';
+import { DEMO_SETTINGS } from './settings';
 
 const DEMO_KEY = 'sk-test-penny-0000';
 
@@ -121,7 +121,8 @@ async function main(): Promise<void> {
     workspace: workspace.dir,
     installVsix: vsix,
     settings,
-    machineSettings: { ...DEMO_MACHINE_SETTINGS },
+    // VS Code's defaults on the remote too: nothing in its Machine settings, as on a new machine.
+    machineSettings: {},
     editorDefaults: true,
     env,
     port: await demoPort(),
