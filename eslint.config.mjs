@@ -5,6 +5,7 @@
 //   src/webview            a browser bundle in a sandbox: no Node, no `vscode`, no extension-host code
 //   src/vscode             thin adapters: ./settings and ./logger, other adapters only as types
 //   src/extension.ts, test/**   may import anything
+// and two conventions: settings are read only in src/vscode/settings.ts, and only errors are thrown.
 // Each rule's message says why. Types back the DOM rule up: src/core/tsconfig.json checks src/core and
 // src/shared with no DOM lib (the root tsconfig.json cannot: its tests import the webview's modules,
 // and highlight.js's types pull the DOM lib into that whole program).
@@ -37,6 +38,10 @@ const WEBVIEW_LEAF =
   'The webview bundles this module too (see src/webview/format.ts, highlight.ts): keep it free of Node and `vscode`, and a leaf that imports nothing of the repository.';
 const ADAPTER_INTERNALS =
   'An adapter in src/vscode imports ./settings and ./logger, and other adapters only with `import type`: the composition root (src/extension.ts) builds them and passes one to another. Move the shared piece to src/core, or have extension.ts pass it in.';
+const SETTINGS_IN_ONE_PLACE =
+  'Settings are read in one place, src/vscode/settings.ts, with their types and defaults (src/core/settingsSchema.ts, checked against package.json): add a reader there.';
+const THROW_ERRORS =
+  'Penny has one error type: throw a PennyError (`userError(message)` for what the user asked that cannot be done, see src/core/errors.ts) or an Error, never a plain object.';
 const ADAPTER_NOT_UP =
   'src/extension.ts (the composition root) imports the adapters, not the other way round; the webview is a browser bundle that the extension talks to through src/shared/protocol.ts.';
 
@@ -150,6 +155,18 @@ const layers = [
     },
   },
   // src/extension.ts (the composition root) and test/** may import anything.
+  {
+    name: 'penny/conventions',
+    files: ['src/**/*.ts'],
+    ignores: ['src/vscode/settings.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='getConfiguration']", message: SETTINGS_IN_ONE_PLACE },
+        { selector: 'ThrowStatement > ObjectExpression', message: THROW_ERRORS },
+      ],
+    },
+  },
 ];
 
 export default defineConfig(

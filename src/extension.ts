@@ -3,6 +3,8 @@
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { runInBackground } from './core/background';
+import { ChatSession } from './core/chat/chatSession';
+import { ConversationStore } from './core/chat/conversationStore';
 import { Ledger, type LedgerRecord } from './core/cost/ledger';
 import { warmUpTokenizer } from './core/cost/tokenCount';
 import { CostMeter, type MeterState } from './core/costMeter';
@@ -11,12 +13,14 @@ import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand } from './vscode/apiK
 import { Proposals } from './vscode/applyDiff';
 import { watchBudgets } from './vscode/budgetNotifier';
 import { ChatViewProvider } from './vscode/chatView';
+import { CodeBlockActions } from './vscode/codeBlockActions';
+import { WorkspaceAttachments } from './vscode/attachments';
 import { ClientProvider } from './vscode/clientProvider';
 import { CostReportPanel } from './vscode/costReport';
 import { Escalations, type EscalateArgs, type EscalationEvent } from './vscode/escalate';
 import { PennyInlineCompletions } from './vscode/inlineCompletions';
 import { createLogger } from './vscode/logger';
-import { onSettingsChanged, readSettings } from './vscode/settings';
+import { onSettingsChanged, readSettings, setInlineCompletionsEnabled, walkthroughsOpenOnInstall } from './vscode/settings';
 import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
 
@@ -56,8 +60,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     onLedgerError: (m) => log.error(m),
   });
   const chatDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations').fsPath;
+  const session = new ChatSession({
+    metered,
+    models: () => chatModels(),
+    defaultModel: () => readSettings().chatModel,
+    escalationModel: () => readSettings().escalationModel,
+    priceBook: () => clients.priceBook(),
+    suggestEscalation: () => readSettings().suggestEscalation,
+    store: new ConversationStore(chatDir, { onWarning: (m) => log.warn(m) }),
+    onError: (m) => log.error(m),
+  });
+  runInBackground(session.restore(), 'restoring the chat', (m) => log.warn(m));
   const proposals = new Proposals(log);
-  const chat = new ChatViewProvider(context.extensionUri, chatDir, metered, clients, proposals, log);
+  const codeActions = new CodeBlockActions(proposals);
+  const chat = new ChatViewProvider(context.extensionUri, session, new WorkspaceAttachments(), codeActions, log);
   const escalations = new Escalations(chat, clients);
   const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
   const report = new CostReportPanel(context.extensionUri, ledger, log);
@@ -66,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     log,
     keys,
     clients,
+    session,
     chat,
     completions,
     report,
@@ -73,7 +90,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     createCompletionToggle(),
     watchBudgets(meter, metered, log),
     proposals,
-    onSettingsChanged(() => completions.settingsChanged()),
+    // The chat's models and the prices of its "Ask …" buttons follow the settings, as do completions.
+    onSettingsChanged(() => {
+      session.settingsChanged();
+      completions.settingsChanged();
+    }),
     keys.onDidChange(() => completions.settingsChanged()),
     vscode.commands.registerCommand('penny.setApiKey', () => setApiKeyCommand(keys, log)),
     vscode.commands.registerCommand('penny.clearApiKey', () => clearApiKeyCommand(keys)),
@@ -81,10 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     vscode.commands.registerCommand('penny.focusChat', () => chat.focus()),
     vscode.commands.registerCommand('penny.askAboutSelection', () => chat.askAboutSelection()),
     vscode.commands.registerCommand('penny.escalateSelection', (args?: EscalateArgs) => escalations.run(args)),
-    vscode.commands.registerCommand('penny.toggleInlineCompletions', async () => {
-      const enabled = readSettings().inlineCompletionsEnabled;
-      await vscode.workspace.getConfiguration('penny').update('inlineCompletions.enabled', !enabled, vscode.ConfigurationTarget.Global);
-    }),
+    vscode.commands.registerCommand('penny.toggleInlineCompletions', () => setInlineCompletionsEnabled(!readSettings().inlineCompletionsEnabled)),
   );
 
   runInBackground(showWalkthroughOnFirstRun(context), 'showing the walkthrough', (m) => log.warn(m));
@@ -107,10 +125,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     activationMs,
     costState: () => meter.state(),
     recentCosts: (count) => ledger.recent(count),
-    ask: (question, model) => chat.session.send(question, model ?? readSettings().chatModel),
-    chatSnapshot: () => chat.session.snapshot(),
-    stopChat: () => chat.session.stop(),
-    codeAction: (action, code, messageId) => chat.codeAction(action, code, undefined, messageId),
+    ask: (question, model) => session.send(question, model ?? readSettings().chatModel),
+    chatSnapshot: () => session.snapshot(),
+    stopChat: () => session.stop(),
+    codeAction: (action, code, messageId) => codeActions.run(action, code, undefined, messageId),
     escalationEvents: () => [...escalations.events],
     chatVisible: () => chat.visible,
   };
@@ -121,7 +139,7 @@ async function showWalkthroughOnFirstRun(context: vscode.ExtensionContext): Prom
   const seen = 'penny.walkthroughShown';
   if (context.globalState.get<boolean>(seen)) return;
   await context.globalState.update(seen, true);
-  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return;
+  if (!walkthroughsOpenOnInstall()) return;
   // Penny activates after start-up: if the window already shows something (a README, a file), the
   // walkthrough opens as a background tab instead of covering it and taking the keyboard focus.
   const inactive = vscode.window.tabGroups.activeTabGroup.activeTab !== undefined;
@@ -130,6 +148,12 @@ async function showWalkthroughOnFirstRun(context: vscode.ExtensionContext): Prom
     `${context.extension.id}#penny.start`,
     inactive ? { toSide: false, inactive } : false,
   );
+}
+
+/** The chat offers the everyday model and the escalation model. */
+function chatModels(): string[] {
+  const { chatModel, escalationModel } = readSettings();
+  return [...new Set([chatModel, escalationModel])];
 }
 
 export function deactivate(): void {

@@ -1,5 +1,6 @@
 // What the status bar shows: the requests running now with their live cost, the last finished
 // request, and today's totals. Pure state with change listeners; the vscode adapter renders it.
+import { Emitter } from './event';
 import type { Feature, LedgerRecord } from './cost/ledger';
 import type { BudgetStatus } from './cost/budget';
 import { sumUsd } from './cost/pricing';
@@ -31,15 +32,12 @@ export class CostMeter {
   private todayByFeature: Record<string, number> = {};
   private budget?: BudgetStatus;
   private pausedReason?: string;
-  private readonly listeners = new Set<(state: MeterState) => void>();
+  private readonly changed = new Emitter<MeterState>();
   private nextId = 1;
 
   constructor(private readonly historySize = 8) {}
 
-  onChange(listener: (state: MeterState) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
+  readonly onChange = this.changed.event;
 
   state(): MeterState {
     return {
@@ -93,7 +91,6 @@ export class CostMeter {
   }
 
   private emit(): void {
-    const state = this.state();
-    for (const listener of this.listeners) listener(state);
+    this.changed.fire(this.state());
   }
 }

@@ -21,17 +21,64 @@ export type ErrorKind =
   | 'malformed'
   | 'budget'
   | 'cancelled'
+  | 'unavailable'
   | 'unknown';
 
-export interface PennyError {
-  kind: ErrorKind;
-  message: string;
+export interface PennyErrorDetails {
   /** Worth trying again automatically (before a stream has started). */
-  retryable: boolean;
+  retryable?: boolean;
   /** The server's wish (retry-after-ms / retry-after), when it said one. */
   retryAfterMs?: number;
   status?: number;
-  actions: ErrorActionId[];
+  /** The buttons offered under the message. */
+  actions?: ErrorActionId[];
+}
+
+/**
+ * Penny's one error type, from the client to the UI: every failure a user may see is a PennyError
+ * with a message they can act on. It is thrown where a call has no result to give (no key, a user
+ * action that cannot be done) and carried as `error` in a request's result, whose partial answer and
+ * usage still count. `toPennyError` turns anything caught into one.
+ */
+export class PennyError extends Error {
+  override readonly name = 'PennyError';
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+  readonly actions: ErrorActionId[];
+
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    details: PennyErrorDetails = {},
+  ) {
+    super(message);
+    this.retryable = details.retryable ?? false;
+    this.retryAfterMs = details.retryAfterMs;
+    this.status = details.status;
+    this.actions = details.actions ?? [];
+  }
+
+  /** The same error with the message rewritten (e.g. a key removed from it). */
+  withMessage(message: string): PennyError {
+    return new PennyError(this.kind, message, this);
+  }
+}
+
+/** A request the user made that cannot be carried out as things are ("Open a file first."). */
+export function userError(message: string, actions: ErrorActionId[] = []): PennyError {
+  return new PennyError('unavailable', message, { actions });
+}
+
+/** What was caught, as a PennyError: itself, or an unexpected failure with its message. */
+export function toPennyError(error: unknown): PennyError {
+  if (error instanceof PennyError) return error;
+  return new PennyError('unknown', errorMessage(error), { actions: ['retry'] });
+}
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface ErrorContext {
@@ -90,110 +137,75 @@ export function classifyError(error: unknown, ctx: ErrorContext): PennyError {
   const serverMessage = redactSecrets(String(e.message ?? '').replace(/^\d{3}\s+/, ''));
   const host = safeHost(ctx.baseUrl);
 
+  if (error instanceof PennyError) return error;
   const name = e.name;
-  if (name === 'APIUserAbortError' || name === 'AbortError') {
-    return { kind: 'cancelled', message: l10n.t('Cancelled.'), retryable: false, actions: [] };
-  }
+  if (name === 'APIUserAbortError' || name === 'AbortError') return new PennyError('cancelled', l10n.t('Cancelled.'));
   if (name === 'APIConnectionTimeoutError') {
-    return { kind: 'timeout', message: l10n.t('{0} did not answer in time.', host), retryable: true, actions: ['retry'] };
+    return new PennyError('timeout', l10n.t('{0} did not answer in time.', host), { retryable: true, actions: ['retry'] });
   }
   if (name === 'APIConnectionError' || (status === undefined && isNetworkError(e))) {
-    return {
-      kind: 'offline',
-      message: l10n.t('Cannot reach {0}. Check your connection or the `penny.baseUrl` setting.', host),
+    return new PennyError('offline', l10n.t('Cannot reach {0}. Check your connection or the `penny.baseUrl` setting.', host), {
       retryable: true,
       actions: ['retry', 'openSettings'],
-    };
+    });
   }
-  if (name === 'SyntaxError') {
-    return { kind: 'malformed', message: l10n.t('{0} sent a malformed stream.', host), retryable: false, actions: ['retry'] };
-  }
+  if (name === 'SyntaxError') return new PennyError('malformed', l10n.t('{0} sent a malformed stream.', host), { actions: ['retry'] });
   switch (status) {
     case 401:
       // OpenAI's 401 text echoes part of the key: never show it.
-      return {
-        kind: 'auth',
-        message: l10n.t('The API key was rejected by {0} (401). Set a valid key with "Penny: Set API Key".', host),
-        retryable: false,
+      return new PennyError('auth', l10n.t('The API key was rejected by {0} (401). Set a valid key with "Penny: Set API Key".', host), {
         status,
         actions: ['setApiKey'],
-      };
+      });
     case 403:
-      return {
-        kind: 'forbidden',
-        message: l10n.t('{0} refused the request (403): {1}.', host, serverMessage || l10n.t('this key may not use this model or region')),
-        retryable: false,
-        status,
-        actions: ['setApiKey', 'openSettings'],
-      };
+      return new PennyError(
+        'forbidden',
+        l10n.t('{0} refused the request (403): {1}.', host, serverMessage || l10n.t('this key may not use this model or region')),
+        { status, actions: ['setApiKey', 'openSettings'] },
+      );
     case 404:
-      return {
-        kind: 'modelNotFound',
-        message: l10n.t('The model "{0}" was not found at {1} (404). Choose another in the `{2}` setting.', ctx.model, host, ctx.modelSetting),
-        retryable: false,
-        status,
-        actions: ['openSettings'],
-      };
+      return new PennyError(
+        'modelNotFound',
+        l10n.t('The model "{0}" was not found at {1} (404). Choose another in the `{2}` setting.', ctx.model, host, ctx.modelSetting),
+        { status, actions: ['openSettings'] },
+      );
     case 429: {
       if (code === 'insufficient_quota' || e.type === 'insufficient_quota') {
-        return {
-          kind: 'quota',
-          message: l10n.t(
+        return new PennyError(
+          'quota',
+          l10n.t(
             'Your OpenAI account has no quota left (429 insufficient_quota). Add credit at {0}; Penny will not retry.',
             'https://platform.openai.com/account/billing',
           ),
-          retryable: false,
-          status,
-          actions: [],
-        };
+          { status },
+        );
       }
       const wait = retryAfterMs(e.headers);
-      return {
-        kind: 'rateLimit',
-        message:
-          wait !== undefined
-            ? l10n.t('Rate limited by {0} (429); the server asks to wait {1}.', host, formatDuration(wait))
-            : l10n.t('Rate limited by {0} (429).', host),
-        retryable: true,
-        retryAfterMs: wait,
-        status,
-        actions: ['retry'],
-      };
+      const message =
+        wait !== undefined
+          ? l10n.t('Rate limited by {0} (429); the server asks to wait {1}.', host, formatDuration(wait))
+          : l10n.t('Rate limited by {0} (429).', host);
+      return new PennyError('rateLimit', message, { retryable: true, retryAfterMs: wait, status, actions: ['retry'] });
     }
     case 400:
-      if (code === 'context_length_exceeded') {
-        return {
-          kind: 'contextLength',
-          message: contextLengthMessage(ctx),
-          retryable: false,
-          status,
-          actions: [],
-        };
-      }
-      return { kind: 'badRequest', message: l10n.t('{0} rejected the request (400): {1}', host, serverMessage), retryable: false, status, actions: [] };
+      if (code === 'context_length_exceeded') return new PennyError('contextLength', contextLengthMessage(ctx), { status });
+      return new PennyError('badRequest', l10n.t('{0} rejected the request (400): {1}', host, serverMessage), { status });
     case 408:
     case 409:
-      return { kind: 'server', message: l10n.t('{0} could not handle the request ({1}).', host, status), retryable: true, status, actions: ['retry'] };
+      return new PennyError('server', l10n.t('{0} could not handle the request ({1}).', host, status), { retryable: true, status, actions: ['retry'] });
   }
   if (status !== undefined && status >= 500) {
-    return {
-      kind: 'server',
-      message: l10n.t('{0} had a server error ({1}). Try again in a moment.', host, status),
+    return new PennyError('server', l10n.t('{0} had a server error ({1}). Try again in a moment.', host, status), {
       retryable: true,
       retryAfterMs: retryAfterMs(e.headers),
       status,
       actions: ['retry'],
-    };
+    });
   }
-  return {
-    kind: 'unknown',
-    message: status
-      ? l10n.t('Request failed ({0}): {1}', status, serverMessage || l10n.t('unknown error'))
-      : l10n.t('Request failed: {0}', serverMessage || l10n.t('unknown error')),
-    retryable: false,
-    status,
-    actions: ['retry'],
-  };
+  const message = status
+    ? l10n.t('Request failed ({0}): {1}', status, serverMessage || l10n.t('unknown error'))
+    : l10n.t('Request failed: {0}', serverMessage || l10n.t('unknown error'));
+  return new PennyError('unknown', message, { status, actions: ['retry'] });
 }
 
 function contextLengthMessage(ctx: ErrorContext): string {

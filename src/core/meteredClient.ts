@@ -8,7 +8,7 @@ import type { Feature, Ledger, LedgerRecord, Outcome } from './cost/ledger';
 import { contextWindow, costOf, type PriceBook, type TokenUsage } from './cost/pricing';
 import { countChatTokens } from './cost/tokenCount';
 import type { CostMeter } from './costMeter';
-import type { PennyError } from './errors';
+import { errorMessage, PennyError, toPennyError } from './errors';
 import type { ChatRequest, ChatResult, OpenAIClient } from './openaiClient';
 
 export interface MeteredResult extends ChatResult {
@@ -18,8 +18,8 @@ export interface MeteredResult extends ChatResult {
 }
 
 export interface MeteredClientDeps {
-  /** The client for the current settings and key, or the error that explains why there is none. */
-  client(): Promise<OpenAIClient | PennyError>;
+  /** The client for the current settings and key; rejects with a PennyError that explains why there is none. */
+  client(): Promise<OpenAIClient>;
   priceBook(): PriceBook;
   budget(): BudgetSettings;
   ledger: Ledger;
@@ -75,17 +75,17 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
     });
 
     if (window !== undefined && promptTokensEstimate + (request.maxTokens ?? 0) > window) {
-      return refused({
-        kind: 'contextLength',
-        message: l10n.t(
-          'The prompt is {0} tokens; {1} takes at most {2}. Send less context.',
-          promptTokensEstimate.toLocaleString('en-US'),
-          request.model,
-          window.toLocaleString('en-US'),
+      return refused(
+        new PennyError(
+          'contextLength',
+          l10n.t(
+            'The prompt is {0} tokens; {1} takes at most {2}. Send less context.',
+            promptTokensEstimate.toLocaleString('en-US'),
+            request.model,
+            window.toLocaleString('en-US'),
+          ),
         ),
-        retryable: false,
-        actions: [],
-      });
+      );
     }
     if (!options.allowOverBudget) {
       let budget: BudgetStatus;
@@ -93,20 +93,23 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
         budget = await this.budgetStatus();
       } catch (error) {
         // An unreadable ledger must not stop the user's work: say so, and send.
-        this.deps.onLedgerError?.(`Could not read the cost ledger to check the budget: ${(error as Error).message}`);
+        this.deps.onLedgerError?.(`Could not read the cost ledger to check the budget: ${errorMessage(error)}`);
         budget = { level: 'ok', blocked: false };
       }
       if (budget.blocked) {
-        return refused({
-          kind: 'budget',
-          message: l10n.t('{0}. Penny sent nothing.', budget.message ?? l10n.t('Budget reached')),
-          retryable: false,
-          actions: ['allowOnce', 'raiseBudget'],
-        });
+        return refused(
+          new PennyError('budget', l10n.t('{0}. Penny sent nothing.', budget.message ?? l10n.t('Budget reached')), {
+            actions: ['allowOnce', 'raiseBudget'],
+          }),
+        );
       }
     }
-    const client = await this.deps.client();
-    if (!('streamChat' in client)) return refused(client);
+    let client: OpenAIClient;
+    try {
+      client = await this.deps.client();
+    } catch (error) {
+      return refused(toPennyError(error));
+    }
 
     const price = this.deps.priceBook().lookup(request.model);
     const estimator = new RequestCostEstimator(promptTokensEstimate, price);
@@ -134,7 +137,7 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
     try {
       await this.deps.ledger.append(record);
     } catch (error) {
-      this.deps.onLedgerError?.(`Could not write the cost ledger: ${(error as Error).message}`);
+      this.deps.onLedgerError?.(`Could not write the cost ledger: ${errorMessage(error)}`);
     }
     return { ...result, record, promptTokensEstimate };
   }

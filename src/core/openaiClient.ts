@@ -3,7 +3,7 @@
 // only before its stream starts, honouring retry-after and never for insufficient_quota.
 import * as l10n from '@vscode/l10n';
 import OpenAI from 'openai';
-import { classifyError, formatDuration, redactSecrets, type ErrorContext, type PennyError } from './errors';
+import { classifyError, formatDuration, PennyError, redactSecrets, type ErrorContext } from './errors';
 import type { TokenUsage } from './cost/pricing';
 
 export interface ChatMessageParam {
@@ -211,19 +211,15 @@ export class OpenAIClient {
 
   private toPennyError(error: unknown, context: ErrorContext): PennyError {
     const pennyError = classifyError(withSdkName(error), context);
-    pennyError.message = redactSecrets(pennyError.message, this.options.apiKey);
-    return pennyError;
+    return pennyError.withMessage(redactSecrets(pennyError.message, this.options.apiKey));
   }
 
   private streamError(kind: 'stalled' | 'cut'): PennyError {
-    return kind === 'stalled'
-      ? {
-          kind,
-          message: l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', formatDuration(this.idleTimeoutMs)),
-          retryable: false,
-          actions: ['retry'],
-        }
-      : { kind, message: l10n.t('The connection dropped mid-answer; the partial answer is kept.'), retryable: false, actions: ['retry'] };
+    const message =
+      kind === 'stalled'
+        ? l10n.t('The answer stalled (nothing for {0}) and was stopped; the partial answer is kept.', formatDuration(this.idleTimeoutMs))
+        : l10n.t('The connection dropped mid-answer; the partial answer is kept.');
+    return new PennyError(kind, message, { actions: ['retry'] });
   }
 }
 

@@ -1,7 +1,7 @@
 // The API key lives in SecretStorage, falling back to the extension host's OPENAI_API_KEY.
 // It is never written to settings, logs, the webview or the ledger.
 import * as vscode from 'vscode';
-import type { PennyError } from '../core/errors';
+import { toPennyError } from '../core/errors';
 import { OpenAIClient } from '../core/openaiClient';
 import type { Logger } from './logger';
 import { readSettings } from './settings';
@@ -51,7 +51,7 @@ export async function setApiKeyCommand(store: ApiKeyStore, log: Logger): Promise
         const models = await new OpenAIClient({ baseUrl, apiKey: key.trim(), timeoutMs: 15_000 }).listModels();
         return { ok: true as const, models: models.length };
       } catch (error) {
-        return { ok: false as const, error: error as PennyError };
+        return { ok: false as const, error: toPennyError(error) };
       }
     },
   );

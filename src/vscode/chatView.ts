@@ -3,18 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { runInBackground } from '../core/background';
+import type { ChatSession } from '../core/chat/chatSession';
 import { Disposable, DisposableStore } from '../core/disposable';
-import { ChatSession, type Attachment } from '../core/chat/chatSession';
-import { ConversationStore } from '../core/chat/conversationStore';
-import { contextWindow } from '../core/cost/pricing';
+import { toPennyError, userError } from '../core/errors';
 import { escapeHtml } from '../core/html';
-import { countTextTokens } from '../core/cost/tokenCount';
-import type { MeteredClient } from '../core/meteredClient';
 import type { ChatMessageParam } from '../core/openaiClient';
-import { redactSecretsInText } from '../core/secrets';
 import {
   isRequestEnvelope,
-  type CodeActionId,
   type ErrorActionId,
   type RequestEnvelope,
   type RequestMethod,
@@ -22,46 +17,27 @@ import {
   type RequestResult,
   type ToWebview,
 } from '../shared/protocol';
-import type { Proposals } from './applyDiff';
-import type { ClientProvider } from './clientProvider';
+import type { AttachmentKind, WorkspaceAttachments } from './attachments';
+import type { CodeBlockActions, CodeTarget } from './codeBlockActions';
 import type { Logger } from './logger';
-import { excludedFiles, onSettingsChanged, readSettings } from './settings';
 
 export const CHAT_VIEW_ID = 'penny.chat';
 
 type RequestHandlers = { [M in RequestMethod]: (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>> };
-const MAX_FILE_SUGGESTIONS = 30;
 
 export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
   private view?: vscode.WebviewView;
-  /** The code each escalated answer was asked about: its rewrite applies there. */
-  private readonly escalationTargets = new Map<string, { uri: vscode.Uri; range: vscode.Range }>();
-  readonly session: ChatSession;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    storageDir: string,
-    metered: MeteredClient,
-    clients: ClientProvider,
-    private readonly proposals: Proposals,
+    readonly session: ChatSession,
+    private readonly attachments: WorkspaceAttachments,
+    private readonly codeActions: CodeBlockActions,
     private readonly log: Logger,
   ) {
     super();
-    this.session = new ChatSession({
-      metered,
-      emit: (event, data) => this.post({ kind: 'event', event, data } as ToWebview),
-      models: () => chatModels(),
-      defaultModel: () => readSettings().chatModel,
-      escalationModel: () => readSettings().escalationModel,
-      priceBook: () => clients.priceBook(),
-      suggestEscalation: () => readSettings().suggestEscalation,
-      store: new ConversationStore(storageDir, { onWarning: (m) => log.warn(m) }),
-      onError: (m) => log.error(m),
-    });
-    runInBackground(this.session.restore(), 'restoring the chat', (m) => log.warn(m));
+    this.register(session.onEvent((event) => this.post(event)));
     this.register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, this));
-    // The models and the prices of the "Ask …" buttons follow the settings.
-    this.register(onSettingsChanged(() => this.session.settingsChanged()));
   }
 
   get visible(): boolean {
@@ -94,9 +70,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   /** An escalation from the editor: asked in the chat; its proposed rewrite applies to `target`. */
-  async escalate(userText: string, messages: ChatMessageParam[], model: string, target: { uri: vscode.Uri; range: vscode.Range }) {
+  async escalate(userText: string, messages: ChatMessageParam[], model: string, target: CodeTarget) {
     const answer = await this.session.sendEscalation(userText, messages, model);
-    this.escalationTargets.set(answer.id, target);
+    this.codeActions.setTarget(answer.id, target);
     return answer;
   }
 
@@ -113,7 +89,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       const result = await handler(request.params);
       this.post({ kind: 'response', id: request.id, ok: true, result });
     } catch (error) {
-      this.post({ kind: 'response', id: request.id, ok: false, error: (error as Error).message });
+      this.post({ kind: 'response', id: request.id, ok: false, error: toPennyError(error).message });
     }
   }
 
@@ -129,12 +105,12 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     askStronger: ({ messageId }) => this.startInBackground(() => this.session.askStronger(messageId)),
     attach: ({ kind, path }) => this.attach(kind, path),
     removeAttachment: ({ id }) => this.session.removeAttachment(id),
-    fileSuggestions: ({ query }) => this.fileSuggestions(query),
+    fileSuggestions: ({ query }) => this.attachments.fileSuggestions(query),
     history: () => this.session.history(),
     openConversation: ({ id }) => this.session.open(id),
     deleteConversation: ({ id }) => this.session.deleteConversation(id),
     codeAction: async ({ action, code, language, messageId }) => {
-      await this.codeAction(action, code, language, messageId);
+      await this.codeActions.run(action, code, language, messageId);
     },
     errorAction: ({ action, messageId }) => this.errorAction(action, messageId),
   };
@@ -146,105 +122,15 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   private assertIdle(): void {
-    if (this.session.busy) throw new Error(vscode.l10n.t('An answer is still streaming; stop it first.'));
+    if (this.session.busy) throw userError(vscode.l10n.t('An answer is still streaming; stop it first.'));
   }
 
-  private async attach(kind: 'selection' | 'currentFile' | 'file', path?: string): Promise<void> {
-    if (!vscode.workspace.isTrusted) throw new Error(vscode.l10n.t('This workspace is not trusted: Penny sends none of its files.'));
-    let document: vscode.TextDocument;
-    let range: vscode.Range | undefined;
-    if (kind === 'file') {
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      if (!folder || !path) throw new Error(vscode.l10n.t('Open a folder to attach files.'));
-      document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, path));
-    } else {
-      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
-      if (!editor) throw new Error(vscode.l10n.t('Open a file first.'));
-      document = editor.document;
-      if (kind === 'selection') {
-        if (editor.selection.isEmpty) throw new Error(vscode.l10n.t('Select some code first.'));
-        range = editor.selection;
-      }
-    }
-    const relative = vscode.workspace.asRelativePath(document.uri, false);
-    if (excludedFiles()(relative)) {
-      this.post({
-        kind: 'event',
-        event: 'notice',
-        data: { text: vscode.l10n.t('{0} looks like a secret file and was not attached.', relative), severity: 'warning' },
-      });
-      return;
-    }
-    const { text: content, count: secrets } = redactSecretsInText(document.getText(range));
-    if (secrets > 0) {
-      this.post({
-        kind: 'event',
-        event: 'notice',
-        data: { text: vscode.l10n.t('Removed {0} secret-looking string(s) from {1} before attaching.', secrets, relative), severity: 'warning' },
-      });
-    }
-    const tokens = countTextTokens(content);
-    const model = this.session.snapshot().selectedModel;
-    const window = contextWindow(model);
-    const alreadyAttached = this.session.snapshot().attachments.reduce((sum, a) => sum + a.tokens, 0);
-    if (window !== undefined && tokens + alreadyAttached > window * 0.9) {
-      throw new Error(
-        vscode.l10n.t(
-          '{0} is {1} tokens; with what is attached that exceeds what {2} can take ({3}).',
-          relative,
-          tokens.toLocaleString('en-US'),
-          model,
-          window.toLocaleString('en-US'),
-        ),
-      );
-    }
-    const label = range ? `${relative}:${range.start.line + 1}-${range.end.line + 1}` : relative;
-    const attachment: Attachment = {
-      id: randomBytes(6).toString('hex'),
-      kind: range ? 'selection' : 'file',
-      label,
-      tokens,
-      content,
-      languageId: document.languageId,
-    };
-    this.session.attach(attachment);
-  }
-
-  private async fileSuggestions(query: string): Promise<string[]> {
-    const pattern = `**/*${query.replace(/[[\]{}*?]/g, '')}*`;
-    const files = await vscode.workspace.findFiles(pattern, '{**/node_modules/**,**/.git/**}', 200);
-    const isExcluded = excludedFiles();
-    return files
-      .map((uri) => vscode.workspace.asRelativePath(uri, false))
-      .filter((path) => !isExcluded(path))
-      .sort((a, b) => a.length - b.length || a.localeCompare(b))
-      .slice(0, MAX_FILE_SUGGESTIONS);
-  }
-
-  /** Carries out a code block's button; exported through the API so tests can press it too. */
-  async codeAction(action: CodeActionId, code: string, language?: string, messageId?: string): Promise<unknown> {
-    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
-    switch (action) {
-      case 'copy':
-        await vscode.env.clipboard.writeText(code);
-        return;
-      case 'insert':
-        if (!editor) throw new Error(vscode.l10n.t('Open an editor to insert the code into.'));
-        await editor.edit((edit) => edit.insert(editor.selection.active, code));
-        return;
-      case 'apply': {
-        const target = messageId ? this.escalationTargets.get(messageId) : undefined;
-        if (target) return this.proposals.propose(await vscode.workspace.openTextDocument(target.uri), target.range, code);
-        if (!editor) throw new Error(vscode.l10n.t('Open an editor to apply the code to.'));
-        return this.proposals.propose(editor.document, editor.selection.isEmpty ? undefined : editor.selection, code);
-      }
-      case 'newFile': {
-        const known = language && (await vscode.languages.getLanguages()).includes(language) ? language : undefined;
-        const document = await vscode.workspace.openTextDocument({ content: code, language: known });
-        await vscode.window.showTextDocument(document);
-        return;
-      }
-    }
+  private async attach(kind: AttachmentKind, path?: string): Promise<void> {
+    const snapshot = this.session.snapshot();
+    const attachedTokens = snapshot.attachments.reduce((sum, a) => sum + a.tokens, 0);
+    const { attachment, notice } = await this.attachments.gather(kind, path, snapshot.selectedModel, attachedTokens);
+    if (notice) this.post({ kind: 'event', event: 'notice', data: notice });
+    if (attachment) this.session.attach(attachment);
   }
 
   /** Carries out a button under the error of answer `messageId`. */
@@ -263,9 +149,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'allowOnce': {
         // Throws at once (unknown answer, one still streaming); the new answer arrives as events.
         const retried = this.session.retry(messageId, { allowOverBudget: action === 'allowOnce' });
-        const target = this.escalationTargets.get(messageId);
         runInBackground(
-          retried.then((answer) => target && this.escalationTargets.set(answer.id, target)),
+          retried.then((answer) => this.codeActions.carryTarget(messageId, answer.id)),
           'retrying an answer',
           (m) => this.log.error(m),
         );
@@ -304,15 +189,4 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 </body>
 </html>`;
   }
-
-  override dispose(): void {
-    if (this.isDisposed) return;
-    this.session.stop();
-    super.dispose();
-  }
-}
-
-function chatModels(): string[] {
-  const { chatModel, escalationModel } = readSettings();
-  return [...new Set([chatModel, escalationModel])];
 }

@@ -2,14 +2,14 @@
 import * as vscode from 'vscode';
 import { PriceBook } from '../core/cost/pricing';
 import { Disposable } from '../core/disposable';
-import type { PennyError } from '../core/errors';
+import { PennyError } from '../core/errors';
 import { OpenAIClient } from '../core/openaiClient';
 import type { ApiKeyStore } from './apiKey';
 import type { Logger } from './logger';
 import { onSettingsChanged, readSettings } from './settings';
 
 export class ClientProvider extends Disposable {
-  private client?: Promise<OpenAIClient | PennyError>;
+  private client?: Promise<OpenAIClient>;
   private prices?: PriceBook;
 
   constructor(
@@ -26,7 +26,8 @@ export class ClientProvider extends Disposable {
     );
   }
 
-  get(): Promise<OpenAIClient | PennyError> {
+  /** The client for the current settings and key; rejects with a PennyError when there is no key. */
+  get(): Promise<OpenAIClient> {
     this.client ??= this.create();
     return this.client;
   }
@@ -39,9 +40,9 @@ export class ClientProvider extends Disposable {
     return this.prices;
   }
 
-  private async create(): Promise<OpenAIClient | PennyError> {
+  private async create(): Promise<OpenAIClient> {
     const apiKey = await this.keys.get();
-    if (!apiKey) return noKeyError();
+    if (!apiKey) throw noKeyError();
     const { baseUrl } = readSettings();
     return new OpenAIClient({
       baseUrl,
@@ -52,10 +53,7 @@ export class ClientProvider extends Disposable {
 }
 
 function noKeyError(): PennyError {
-  return {
-    kind: 'noKey',
-    message: vscode.l10n.t('No API key. Run "Penny: Set API Key", or set OPENAI_API_KEY before starting VS Code.'),
-    retryable: false,
+  return new PennyError('noKey', vscode.l10n.t('No API key. Run "Penny: Set API Key", or set OPENAI_API_KEY before starting VS Code.'), {
     actions: ['setApiKey'],
-  };
+  });
 }

@@ -12,7 +12,7 @@ import { windowOffsets } from '../core/completion/prompt';
 import { relevantSnippets, type OpenDocument } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
 import type { Logger } from './logger';
-import { excludedFiles, readSettings } from './settings';
+import { editorShowsInlineSuggestions, excludedFiles, readSettings } from './settings';
 
 const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
 const MAX_PROMPT_TOKENS = 1500;
@@ -99,7 +99,7 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
 
   private enabledFor(document: vscode.TextDocument): boolean {
     if (!readSettings().inlineCompletionsEnabled) return false;
-    if (!vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true)) return false;
+    if (!editorShowsInlineSuggestions(document)) return false;
     if (!vscode.workspace.isTrusted) return false;
     if (this.budgetPause.holdsCompletions()) return false;
     return !excludedFiles()(vscode.workspace.asRelativePath(document.uri, false));

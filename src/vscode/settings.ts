@@ -67,6 +67,21 @@ export function excludedFiles(): (relativePath: string) => boolean {
   return excludeCache.matcher;
 }
 
+/** `penny.toggleInlineCompletions`: the switch is a User setting, like the one in the Settings editor. */
+export function setInlineCompletionsEnabled(enabled: boolean): Thenable<void> {
+  return vscode.workspace.getConfiguration('penny').update('inlineCompletions.enabled', enabled, vscode.ConfigurationTarget.Global);
+}
+
+/** VS Code's own switch for ghost text (`editor.inlineSuggest.enabled`), as it applies to `document`. */
+export function editorShowsInlineSuggestions(document: vscode.TextDocument): boolean {
+  return vscode.workspace.getConfiguration('editor', document).get<boolean>('inlineSuggest.enabled', true);
+}
+
+/** VS Code's `workbench.welcomePage.walkthroughs.openOnInstall`: whether a new extension's walkthrough may open by itself. */
+export function walkthroughsOpenOnInstall(): boolean {
+  return vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true);
+}
+
 export function onSettingsChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration('penny')) listener();

@@ -43,6 +43,8 @@ export interface ScriptedReply {
    */
   holdAfterChunks?: number;
   resume?: Promise<void>;
+  /** Called when the hold begins: the chunks before it are written and nothing more is until `resume`. */
+  onHold?: () => void;
   /** Default "stop". */
   finishReason?: string;
   /** Answer with this HTTP error instead (after `firstByteDelayMs`). */
@@ -437,6 +439,7 @@ async function streamCompletion(
       return;
     }
     if (reply.resume && faultAt(reply.holdAfterChunks, sent)) {
+      reply.onHold?.();
       const resumed = await Promise.race([reply.resume.then(() => true), untilAborted(signal).then(() => false)]);
       if (!resumed) return;
     }

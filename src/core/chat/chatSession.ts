@@ -2,20 +2,20 @@
 // client, streaming answers out as protocol events, stop / regenerate / retry / edit / re-ask with
 // the strong model, and saving every change. Pure: the webview adapter carries the events.
 import * as l10n from '@vscode/l10n';
-import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, ExtensionEvents, MessageCost } from '../../shared/protocol';
+import type { AttachmentInfo, ChatMessage, ChatSnapshot, ChatSuggestion, EventEnvelope, EventName, ExtensionEvents, MessageCost } from '../../shared/protocol';
 import { formatUsd } from '../cost/format';
 import { costOf, type PriceBook } from '../cost/pricing';
 import { countChatTokens } from '../cost/tokenCount';
 import type { MeteredResult, MeteredRunner } from '../meteredClient';
 import type { ChatMessageParam } from '../openaiClient';
+import { errorMessage, PennyError, userError } from '../errors';
+import { Emitter } from '../event';
 import { redactSecretsInText } from '../secrets';
 import { titleOf, totalUsd, type AnswerRequest, type ConversationStore, type StoredConversation } from './conversationStore';
 
 export const CHAT_SYSTEM_PROMPT =
   'You are Penny, a concise and precise programming assistant inside VS Code. Answer in GitHub-flavoured markdown. ' +
   'Put code in fenced blocks with a language tag. Prefer short, correct answers.';
-
-export type Emit = <E extends keyof ExtensionEvents>(event: E, data: ExtensionEvents[E]) => void;
 
 /** An attachment with its content, which stays in the extension (the webview sees only its info). */
 export interface Attachment extends AttachmentInfo {
@@ -25,7 +25,6 @@ export interface Attachment extends AttachmentInfo {
 
 export interface ChatSessionDeps {
   metered: MeteredRunner;
-  emit: Emit;
   models: () => string[];
   defaultModel: () => string;
   escalationModel: () => string;
@@ -62,6 +61,9 @@ export class ChatSession {
   /** By answer id: the prompt tokens of re-asking it (counting is slow; prices are applied per snapshot). */
   private readonly reaskPromptTokens = new Map<string, number>();
   private lastSave: Promise<void> = Promise.resolve();
+  private readonly events = new Emitter<EventEnvelope>();
+  /** What the view shows follows these: snapshots, streamed text, finished answers, notices. */
+  readonly onEvent = this.events.event;
   private readonly newId: () => string;
   private readonly now: () => Date;
 
@@ -70,6 +72,12 @@ export class ChatSession {
     this.newId = deps.newId ?? (() => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`);
     this.now = deps.now ?? (() => new Date());
     this.conversation = this.emptyConversation();
+  }
+
+  /** Stops the answer that streams, if any; no events after this. */
+  dispose(): void {
+    this.stop();
+    this.events.dispose();
   }
 
   get busy(): boolean {
@@ -103,7 +111,7 @@ export class ChatSession {
 
   /** The models or prices changed: the view gets the figures in force now. */
   settingsChanged(): void {
-    this.deps.emit('snapshot', this.snapshot());
+    this.emit('snapshot', this.snapshot());
   }
 
   /** Resolves once every change so far is on disk. */
@@ -128,7 +136,7 @@ export class ChatSession {
   async open(id: string): Promise<void> {
     this.assertIdle();
     const loaded = await this.deps.store?.load(id);
-    if (!loaded) throw new Error(l10n.t('That conversation could not be read.'));
+    if (!loaded) throw userError(l10n.t('That conversation could not be read.'));
     this.conversation = loaded;
     this.offeredUnder = undefined;
     this.regenerations = 0;
@@ -163,7 +171,7 @@ export class ChatSession {
     this.assertIdle();
     const { text, count: secrets } = redactSecretsInText(question);
     if (secrets > 0)
-      this.deps.emit('notice', { text: l10n.t('Removed {0} secret-looking string(s) from your question before sending.', secrets), severity: 'warning' });
+      this.emit('notice', { text: l10n.t('Removed {0} secret-looking string(s) from your question before sending.', secrets), severity: 'warning' });
     const attachments = this.pending;
     this.pending = [];
     this.conversation.model = model;
@@ -231,7 +239,7 @@ export class ChatSession {
   retry(messageId: string, options: Pick<AnswerOptions, 'allowOverBudget'> = {}): Promise<ChatMessage> {
     this.assertIdle();
     const failed = this.conversation.messages.find((m) => m.id === messageId);
-    if (failed?.role !== 'assistant') throw new Error(l10n.t('That answer is no longer in this conversation.'));
+    if (failed?.role !== 'assistant') throw userError(l10n.t('That answer is no longer in this conversation.'));
     // Conversations saved before retries existed do not say how their answers were asked.
     const request: AnswerRequest = this.conversation.requests?.[failed.id] ?? {
       model: failed.model ?? this.deps.defaultModel(),
@@ -282,7 +290,7 @@ export class ChatSession {
           signal: this.running.signal,
           onDelta: (delta) => {
             answer.text += delta;
-            this.deps.emit('messageDelta', { id: answer.id, text: delta, cost: answer.cost });
+            this.emit('messageDelta', { id: answer.id, text: delta, cost: answer.cost });
           },
         },
         {
@@ -304,7 +312,7 @@ export class ChatSession {
     if (result.outcome === 'length') answer.error = { message: l10n.t('The answer reached the output token limit and is incomplete.'), actions: ['retry'] };
     // The answers after this one would now be re-asked with another history.
     if (this.conversation.messages.at(-1) !== answer) this.reaskPromptTokens.clear();
-    this.deps.emit('messageFinished', { ...answer });
+    this.emit('messageFinished', { ...answer });
     this.publish();
     return answer;
   }
@@ -314,7 +322,7 @@ export class ChatSession {
     try {
       return await this.deps.metered.run(...args);
     } catch (error) {
-      const message = l10n.t('Penny failed to send the request: {0}', (error as Error).message);
+      const message = l10n.t('Penny failed to send the request: {0}', errorMessage(error));
       return {
         text: '',
         model: args[1].model,
@@ -323,7 +331,7 @@ export class ChatSession {
         sent: false,
         latencyMs: 0,
         promptTokensEstimate: 0,
-        error: { kind: 'unknown', message, retryable: false, actions: ['retry'] },
+        error: new PennyError('unknown', message, { actions: ['retry'] }),
       };
     }
   }
@@ -426,7 +434,11 @@ export class ChatSession {
   }
 
   private assertIdle(): void {
-    if (this.busy) throw new Error(l10n.t('An answer is still streaming; stop it first.'));
+    if (this.busy) throw userError(l10n.t('An answer is still streaming; stop it first.'));
+  }
+
+  private emit<E extends EventName>(event: E, data: ExtensionEvents[E]): void {
+    this.events.fire({ kind: 'event', event, data } as EventEnvelope);
   }
 
   private emptyConversation(): StoredConversation {
@@ -436,7 +448,7 @@ export class ChatSession {
 
   /** Sends the snapshot to the view and saves the conversation (once it has something in it). */
   private publish(): void {
-    this.deps.emit('snapshot', this.snapshot());
+    this.emit('snapshot', this.snapshot());
     if (this.conversation.messages.length === 0 || !this.deps.store) return;
     this.conversation.title = titleOf(this.conversation.messages);
     this.conversation.updatedAt = this.now().toISOString();
@@ -444,7 +456,7 @@ export class ChatSession {
     // Only the requests of the answers kept: regenerated and retried ones are gone.
     const { requests = {} } = this.conversation;
     const settled = { ...this.conversation, messages, requests: Object.fromEntries(messages.filter((m) => requests[m.id]).map((m) => [m.id, requests[m.id]])) };
-    this.lastSave = this.deps.store.save(settled).catch((error: Error) => this.deps.onError?.(`Could not save the conversation: ${error.message}`));
+    this.lastSave = this.deps.store.save(settled).catch((error: unknown) => this.deps.onError?.(`Could not save the conversation: ${errorMessage(error)}`));
   }
 }
 

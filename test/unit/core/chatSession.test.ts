@@ -69,7 +69,6 @@ describe('chat session', () => {
   function session(overrides: Partial<ChatSessionDeps> = {}): ChatSession {
     const created = new ChatSession({
       metered: fakeMetered(answers, requests),
-      emit: () => undefined,
       models: () => ['gpt-4o-mini', 'gpt-4o'],
       defaultModel: () => 'gpt-4o-mini',
       escalationModel: () => 'gpt-4o',
@@ -174,11 +173,8 @@ describe('chat session', () => {
     let strong = 'gpt-4o';
     let prices = new PriceBook();
     const snapshots: ChatSnapshot[] = [];
-    const chat = session({
-      escalationModel: () => strong,
-      priceBook: () => prices,
-      emit: (event, data) => void (event === 'snapshot' && snapshots.push(data as ChatSnapshot)),
-    });
+    const chat = session({ escalationModel: () => strong, priceBook: () => prices });
+    chat.onEvent((e) => void (e.event === 'snapshot' && snapshots.push(e.data)));
     const first = await chat.send('Sort this', 'gpt-4o-mini');
     await chat.send("That's wrong", 'gpt-4o-mini');
     // Re-asking `first` sends the system prompt and its question; the answer is taken as 200 tokens.

@@ -7,6 +7,7 @@ import type { BudgetSettings } from '../../../src/core/cost/budget';
 import { Ledger } from '../../../src/core/cost/ledger';
 import { PriceBook } from '../../../src/core/cost/pricing';
 import { CostMeter } from '../../../src/core/costMeter';
+import { PennyError } from '../../../src/core/errors';
 import { MeteredClient } from '../../../src/core/meteredClient';
 import { meterView } from '../../../src/core/meterView';
 import { OpenAIClient } from '../../../src/core/openaiClient';
@@ -45,6 +46,26 @@ describe('metered requests: every request is priced, shown and recorded once', (
 
   const ask = (model = 'gpt-4o-mini', signal?: AbortSignal, onDelta?: (t: string) => void) =>
     metered.run('chat', { model, modelSetting: 'penny.chatModel', messages: [{ role: 'user', content: 'Explain closures' }], signal, onDelta });
+
+  it('without a client (no key) refuses with the reason and its button, sends nothing and records nothing', async () => {
+    const noKey = new PennyError('noKey', 'No API key.', { actions: ['setApiKey'] });
+    const refusing = new MeteredClient({ client: () => Promise.reject(noKey), priceBook: () => new PriceBook(), budget: () => budget, ledger, meter });
+    const result = await refusing.run('chat', { model: 'gpt-4o-mini', modelSetting: 'penny.chatModel', messages: [{ role: 'user', content: 'Hi' }] });
+    assert.deepEqual([result.outcome, result.sent, result.error], ['error', false, noKey]);
+    assert.equal(server.requests.length, 0);
+    assert.deepEqual(await ledger.recent(1), []);
+    assert.equal(meter.state().live.length, 0);
+
+    const broken = new MeteredClient({
+      client: () => Promise.reject(new Error('disk on fire')),
+      priceBook: () => new PriceBook(),
+      budget: () => budget,
+      ledger,
+      meter,
+    });
+    const failed = await broken.run('chat', { model: 'gpt-4o-mini', modelSetting: 'penny.chatModel', messages: [{ role: 'user', content: 'Hi' }] });
+    assert.deepEqual([failed.error?.kind, failed.error?.message], ['unknown', 'disk on fire']);
+  });
 
   it('records the exact cost from the usage the API reports, cached tokens at their price', async () => {
     server.enqueue({ content: 'A closure is…', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 2000, completion_tokens: 300, cached_tokens: 1024 } });
@@ -137,7 +158,6 @@ describe('metered requests: every request is priced, shown and recorded once', (
   describe('a chat session on top', () => {
     const sessionDeps = () => ({
       metered,
-      emit: () => undefined,
       models: () => ['gpt-4o-mini', 'gpt-4o'],
       defaultModel: () => 'gpt-4o-mini',
       escalationModel: () => 'gpt-4o',
@@ -147,10 +167,8 @@ describe('metered requests: every request is priced, shown and recorded once', (
 
     it('streams an answer as events, with its model and cost, and keeps a stopped answer', async () => {
       const events: { event: keyof ExtensionEvents; data: unknown }[] = [];
-      const session = new ChatSession({
-        ...sessionDeps(),
-        emit: (event, data) => void events.push({ event, data }),
-      });
+      const session = new ChatSession(sessionDeps());
+      session.onEvent(({ event, data }) => void events.push({ event, data }));
       server.enqueue({ content: '# Title\n\nSome **markdown**.', model: 'gpt-4o-mini-2024-07-18', usage: { prompt_tokens: 100, completion_tokens: 20 } });
       const answer = await session.send('What is this?', 'gpt-4o-mini');
       assert.equal(answer.status, 'done');

@@ -4,7 +4,7 @@ import { escapeHtml } from '../../../src/core/html';
 import type { CostReport, LedgerRecord, Totals } from '../../../src/core/cost/ledger';
 import { PriceBook } from '../../../src/core/cost/pricing';
 import { CostMeter } from '../../../src/core/costMeter';
-import { classifyError, redactSecrets, retryAfterMs } from '../../../src/core/errors';
+import { classifyError, PennyError, redactSecrets, retryAfterMs, toPennyError, userError } from '../../../src/core/errors';
 import { escalationPrompt, estimateEscalation } from '../../../src/core/escalation';
 import { compileExcludes, DEFAULT_EXCLUDES } from '../../../src/core/exclusions';
 import { meterView } from '../../../src/core/meterView';
@@ -35,6 +35,19 @@ describe('errors', () => {
     assert.equal(classifyError({ status: 503 }, ctx).retryable, true);
     assert.equal(classifyError({ status: 400, message: 'bad param' }, ctx).kind, 'badRequest');
     assert.equal(classifyError(new TypeError('fetch failed'), ctx).kind, 'offline');
+  });
+  it('has one error type: a PennyError is an Error, kept as it is when caught, and anything else becomes one', () => {
+    const limited = classifyError({ status: 429 }, ctx);
+    assert.ok(limited instanceof PennyError && limited instanceof Error);
+    assert.equal(classifyError(limited, ctx), limited, 'classifying a PennyError again changes nothing');
+    assert.equal(toPennyError(limited), limited);
+    const unexpected = toPennyError(new RangeError('index 7 out of range'));
+    assert.deepEqual([unexpected.kind, unexpected.message, unexpected.actions], ['unknown', 'index 7 out of range', ['retry']]);
+    assert.equal(toPennyError('a thrown string').message, 'a thrown string');
+    const refused = userError('Open a file first.');
+    assert.deepEqual([refused.kind, refused.retryable, refused.actions], ['unavailable', false, []]);
+    const redacted = limited.withMessage('changed');
+    assert.deepEqual([redacted.kind, redacted.status, redacted.retryable, redacted.message], ['rateLimit', 429, true, 'changed']);
   });
 });
 

@@ -380,7 +380,6 @@ function chatSessionOn(rig: Rig) {
   const store = new ConversationStore(path.join(rig.dir, 'conversations'));
   const session = new ChatSession({
     metered: rig.metered,
-    emit: (event, data) => void events.push({ event, data }),
     models: () => ['gpt-4o-mini', 'gpt-4o'],
     defaultModel: () => 'gpt-4o-mini',
     escalationModel: () => 'gpt-4o',
@@ -388,6 +387,7 @@ function chatSessionOn(rig: Rig) {
     suggestEscalation: () => true,
     store,
   });
+  session.onEvent(({ event, data }) => void events.push({ event, data }));
   return { session, store, events };
 }
 

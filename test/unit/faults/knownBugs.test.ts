@@ -47,7 +47,6 @@ describe('bugs the fault tests found', () => {
 
     const session = new ChatSession({
       metered,
-      emit: () => undefined,
       models: () => ['gpt-4o-mini'],
       defaultModel: () => 'gpt-4o-mini',
       escalationModel: () => 'gpt-4o',

@@ -188,14 +188,22 @@ describe('MockOpenAIServer', () => {
 
   it('holds a stream after N chunks until the script resumes it', async () => {
     let resume: () => void = () => undefined;
-    server.enqueue({ content: 'abcdefghijklmnop', chunkSize: 4, holdAfterChunks: 2, resume: new Promise<void>((r) => (resume = r)) });
+    let holding: () => void = () => undefined;
+    const held = new Promise<void>((r) => (holding = r));
+    server.enqueue({ content: 'abcdefghijklmnop', chunkSize: 4, holdAfterChunks: 2, resume: new Promise<void>((r) => (resume = r)), onHold: () => holding() });
     const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: MESSAGES, stream: true });
     const chunks = stream[Symbol.asyncIterator]();
     let text = '';
     while (text.length < 8) text += (await within(1000, 'the chunks before the hold', chunks.next())).value.choices[0]?.delta.content ?? '';
-    const next = chunks.next();
-    const held = await Promise.race([next.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 100))]);
-    assert.ok(held, 'nothing arrives while the stream is held');
+    await within(1000, 'the server to hold after two chunks', held);
+    let arrived = false;
+    const next = chunks.next().then((chunk) => {
+      arrived = true;
+      return chunk;
+    });
+    // A whole request on another connection: a chunk the held stream had been sent would be here by its end.
+    await within(1000, 'a models request on another connection', client.models.list());
+    assert.equal(arrived, false, 'nothing arrives while the stream is held');
     resume();
     text += (await within(1000, 'the first chunk after resume', next)).value.choices[0]?.delta.content ?? '';
     for (;;) {
