@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { runInBackground } from './core/background';
 import { ChatSession } from './core/chat/chatSession';
 import { ConversationStore } from './core/chat/conversationStore';
-import { Ledger, type LedgerRecord } from './core/cost/ledger';
+import { Ledger } from './core/cost/ledger';
+import type { LedgerRecord } from './core/cost/record';
 import { warmUpTokenizer } from './core/cost/tokenCount';
 import { CostMeter, type MeterState } from './core/costMeter';
 import { MeteredClient } from './core/meteredClient';
@@ -112,9 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
 
   // Today's totals come from the ledger without holding up activation.
   runInBackground(
-    Promise.all([ledger.todayTotal(), ledger.todayByFeature(), ledger.recent(8)]).then(([today, byFeature, recent]) =>
-      meter.setTotals(today, byFeature, recent),
-    ),
+    Promise.all([ledger.totals(), ledger.recent(8)]).then(([{ today, todayByFeature }, recent]) => meter.setTotals(today.usd, todayByFeature, recent)),
     'reading the ledger',
     (m) => log.error(m),
   );

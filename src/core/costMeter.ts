@@ -1,7 +1,7 @@
 // What the status bar shows: the requests running now with their live cost, the last finished
 // request, and today's totals. Pure state with change listeners; the vscode adapter renders it.
 import { Emitter } from './event';
-import type { Feature, LedgerRecord } from './cost/ledger';
+import type { Feature, LedgerRecord } from './cost/record';
 import type { BudgetStatus } from './cost/budget';
 import { sumUsd } from './cost/pricing';
 

@@ -1,7 +1,7 @@
 // The cost report's body: spend by day (a 30-day bar chart), by model and by feature. Pure HTML
 // built from escaped text, so the webview panel only wraps it in its CSP shell.
 import * as l10n from '@vscode/l10n';
-import type { CostReport, Totals } from './cost/ledger';
+import type { CostReport, Totals } from './cost/tallies';
 import { formatUsd } from './cost/format';
 import { escapeHtml } from './html';
 import { featureLabel } from './meterView';

@@ -1,6 +1,6 @@
 // Turns the meter's state into the status bar's text and tooltip. Pure, so it is unit tested.
 import * as l10n from '@vscode/l10n';
-import type { Feature, Outcome } from './cost/ledger';
+import type { Feature, Outcome } from './cost/record';
 import { formatTokens, formatUsd } from './cost/format';
 import type { MeterState } from './costMeter';
 

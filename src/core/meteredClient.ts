@@ -4,7 +4,8 @@
 import * as l10n from '@vscode/l10n';
 import { budgetStatus, type BudgetSettings, type BudgetStatus } from './cost/budget';
 import { RequestCostEstimator } from './cost/estimate';
-import type { Feature, Ledger, LedgerRecord, Outcome } from './cost/ledger';
+import type { Ledger } from './cost/ledger';
+import type { Feature, LedgerRecord, Outcome } from './cost/record';
 import { contextWindow, costOf, type PriceBook, type TokenUsage } from './cost/pricing';
 import { countChatTokens } from './cost/tokenCount';
 import type { CostMeter } from './costMeter';
@@ -56,8 +57,8 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
   async budgetStatus(): Promise<BudgetStatus> {
     const settings = this.deps.budget();
     if (settings.daily === null && settings.monthly === null) return { level: 'ok', blocked: false };
-    const [today, month] = await Promise.all([this.deps.ledger.todayTotal(), this.deps.ledger.monthTotal()]);
-    return budgetStatus(today, month, settings);
+    const { today, month } = await this.deps.ledger.totals();
+    return budgetStatus(today.usd, month.usd, settings);
   }
 
   async run(feature: Feature, request: ChatRequest, options: RunOptions = {}): Promise<MeteredResult> {

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Ledger, type LedgerRecord } from '../../src/core/cost/ledger';
+import { Ledger } from '../../src/core/cost/ledger';
+import type { LedgerRecord } from '../../src/core/cost/record';
 import { PriceBook } from '../../src/core/cost/pricing';
 import { randomLedgerRecord } from '../support/ledgerRecords';
 import { mulberry32 } from '../support/random';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     rows.push(['report(), warm, again', (await timed(() => ledger.report()))[1]]);
     rows.push(['append() one record', (await timed(() => ledger.append({ ...records[RECORDS - 1], time: now.toISOString() })))[1]]);
     rows.push(['report() after that append', (await timed(() => ledger.report()))[1]]);
-    rows.push(['todayTotal(), warm', (await timed(() => ledger.todayTotal()))[1]]);
+    rows.push(['totals() (budget check), warm', (await timed(() => ledger.totals()))[1]]);
     rows.push(['recent(50)', (await timed(() => ledger.recent(50)))[1]]);
     rows.push(['exportCsv(), all records', (await timed(() => ledger.exportCsv()))[1]]);
     const second = new Ledger(dir, { now: () => now });

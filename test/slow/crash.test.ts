@@ -10,7 +10,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConversationStore, type StoredConversation } from '../../src/core/chat/conversationStore';
-import { Ledger, type LedgerRecord } from '../../src/core/cost/ledger';
+import { Ledger } from '../../src/core/cost/ledger';
+import type { LedgerRecord } from '../../src/core/cost/record';
 import type { ChildMessage, Phase } from './fixtures/chatLoop';
 
 /**

@@ -1,5 +1,5 @@
 // Ledger records like a day of coding, for the slow tests and the ledger benchmark.
-import type { Feature, LedgerRecord, Outcome } from '../../src/core/cost/ledger';
+import type { Feature, LedgerRecord, Outcome } from '../../src/core/cost/record';
 import { costOf, type PriceBook } from '../../src/core/cost/pricing';
 
 /** A record of a day of coding at `time`: mostly small completions, some chat, a few escalations; some cancelled or unpriced. */

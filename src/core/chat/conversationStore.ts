@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage, ConversationSummary } from '../../shared/protocol';
-import type { Feature } from '../cost/ledger';
+import type { Feature } from '../cost/record';
 import { sumUsd } from '../cost/pricing';
 import type { ChatMessageParam } from '../openaiClient';
 

@@ -1,6 +1,7 @@
 // Daily and monthly budgets: how close the spend is, whether to block, and warning once per threshold.
 
 import * as l10n from '@vscode/l10n';
+import { localDay, localMonth } from './dates';
 import { formatUsd } from './format';
 import { usdToUnits } from './pricing';
 
@@ -112,6 +113,5 @@ export class BudgetWarnings {
 
 /** The local day (YYYY-MM-DD) or month (YYYY-MM) a budget period covers at `now`: the key for `BudgetWarnings.check`. */
 export function budgetPeriodKey(period: 'daily' | 'monthly', now: Date): string {
-  const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
-  return period === 'daily' ? `${month}-${String(now.getDate()).padStart(2, '0')}` : month;
+  return period === 'daily' ? localDay(now) : localMonth(now);
 }

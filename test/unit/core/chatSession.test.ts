@@ -6,7 +6,8 @@ import { CHAT_SYSTEM_PROMPT, ChatSession, type ChatSessionDeps } from '../../../
 import { ConversationStore } from '../../../src/core/chat/conversationStore';
 import type { BudgetSettings } from '../../../src/core/cost/budget';
 import { formatUsd } from '../../../src/core/cost/format';
-import { Ledger, type Feature } from '../../../src/core/cost/ledger';
+import { Ledger } from '../../../src/core/cost/ledger';
+import type { Feature } from '../../../src/core/cost/record';
 import { costOf, PriceBook } from '../../../src/core/cost/pricing';
 import { countChatTokens } from '../../../src/core/cost/tokenCount';
 import { CostMeter } from '../../../src/core/costMeter';

@@ -147,6 +147,22 @@ describe('metered requests: every request is priced, shown and recorded once', (
     assert.equal(server.requests.length, 2);
   });
 
+  it('checks the budgets with one read of the totals per request, completions included', async () => {
+    const reads: string[] = [];
+    const totals = ledger.totals.bind(ledger);
+    const report = ledger.report.bind(ledger);
+    ledger.totals = () => (reads.push('totals'), totals());
+    ledger.report = () => (reads.push('report'), report());
+    server.setDefault({ content: 'ok', usage: { prompt_tokens: 1000, completion_tokens: 10 } });
+    budget = { daily: 1, monthly: 10, enforce: true };
+    await ask();
+    await metered.run('completion', { model: 'gpt-4o-mini', modelSetting: 'penny.completionModel', messages: [{ role: 'user', content: 'x' }] });
+    assert.deepEqual(reads, ['totals', 'totals']);
+    budget = { daily: null, monthly: null, enforce: true };
+    await ask();
+    assert.deepEqual(reads, ['totals', 'totals'], 'without budgets the ledger is not read');
+  });
+
   it('a prompt beyond the context window is refused with the numbers, nothing sent', async () => {
     const huge = 'token '.repeat(130_000);
     const result = await metered.run('chat', { model: 'gpt-4o-mini', modelSetting: 'penny.chatModel', messages: [{ role: 'user', content: huge }] });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { costReportBody } from '../../../src/core/costReportHtml';
 import { escapeHtml } from '../../../src/core/html';
-import type { CostReport, LedgerRecord, Totals } from '../../../src/core/cost/ledger';
+import type { LedgerRecord } from '../../../src/core/cost/record';
+import type { CostReport, Totals } from '../../../src/core/cost/tallies';
 import { PriceBook } from '../../../src/core/cost/pricing';
 import { CostMeter } from '../../../src/core/costMeter';
 import { classifyError, PennyError, redactSecrets, retryAfterMs, toPennyError, userError } from '../../../src/core/errors';

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { LedgerRecord } from '../../../src/core/cost/ledger';
+import type { LedgerRecord } from '../../../src/core/cost/record';
 
 /** Rejects with `message` if `promise` has not settled within `ms`: no test waits forever. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

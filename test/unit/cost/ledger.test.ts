@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Ledger, type CostReport, type LedgerRecord, type Totals } from '../../../src/core/cost/ledger';
+import { Ledger } from '../../../src/core/cost/ledger';
+import type { LedgerRecord } from '../../../src/core/cost/record';
+import type { CostReport, Totals } from '../../../src/core/cost/tallies';
 import { mulberry32 } from '../../support/random';
 import { makeRecord, tempDir, withTimeout } from './helpers';
 
@@ -130,9 +132,11 @@ describe('Ledger', function () {
         escalation: totals(0.0125, 1),
         completion: totals(0.001033, 2, 0, 0.000033),
       });
-      assert.equal(await ledger.todayTotal(), 0.013163);
-      assert.equal(await ledger.monthTotal(), 0.016163);
-      assert.deepEqual(await ledger.todayByFeature(), { chat: 0.00063, escalation: 0.0125, completion: 0.000033 });
+      const { today, month, todayByFeature } = await ledger.totals();
+      assert.equal(today.usd, 0.013163);
+      assert.equal(month.usd, 0.016163);
+      assert.deepEqual({ today, month }, { today: report.today, month: report.month }, 'the totals agree with the report');
+      assert.deepEqual(todayByFeature, { chat: 0.00063, escalation: 0.0125, completion: 0.000033 });
     }
 
     it('adds up today, this month, the last 30 days, by model and by feature', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { Ledger, type LedgerRecord } from '../../../src/core/cost/ledger';
+import { Ledger } from '../../../src/core/cost/ledger';
+import type { LedgerRecord } from '../../../src/core/cost/record';
 import { makeRecord, tempDir, withTimeout } from './helpers';
 
 /** Forks the append loop, SIGKILLs it once it has acknowledged `killAfter` appends, and returns the last acknowledgement received. */

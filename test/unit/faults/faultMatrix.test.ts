@@ -10,7 +10,7 @@ import { ChatSession } from '../../../src/core/chat/chatSession';
 import { ConversationStore } from '../../../src/core/chat/conversationStore';
 import { meteredCompletionBackend } from '../../../src/core/completion/backend';
 import { CompletionEngine, type Clock, type EngineRequest } from '../../../src/core/completion/engine';
-import type { Feature, LedgerRecord } from '../../../src/core/cost/ledger';
+import type { Feature, LedgerRecord } from '../../../src/core/cost/record';
 import { PriceBook } from '../../../src/core/cost/pricing';
 import type { ErrorKind } from '../../../src/core/errors';
 import { escalationPrompt, TASK_INSTRUCTIONS } from '../../../src/core/escalation';
