@@ -5,7 +5,7 @@ import * as l10n from '@vscode/l10n';
 import { budgetStatus, type BudgetSettings, type BudgetStatus } from './cost/budget';
 import { RequestCostEstimator } from './cost/estimate';
 import type { Ledger } from './cost/ledger';
-import type { Feature, LedgerRecord, Outcome } from './cost/record';
+import { newRecordId, type Feature, type LedgerRecord, type Outcome } from './cost/record';
 import { contextWindow, costOf, type PriceBook, type TokenUsage } from './cost/pricing';
 import { countChatTokens } from './cost/tokenCount';
 import type { CostMeter } from './costMeter';
@@ -30,6 +30,8 @@ export interface MeteredClientDeps {
 }
 
 export interface RunOptions {
+  /** The VS Code language id of the code the request is about, kept in its record (completions). */
+  language?: string;
   /** Live cost of this request as it streams (usd null: price unknown). */
   onCost?: (usd: number | null, usage: TokenUsage, exact: boolean) => void;
   /** One request past an enforced budget, after the user said so. */
@@ -132,7 +134,7 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
       },
     });
 
-    const record = this.recordFor(feature, startedAt, result, estimator);
+    const record = this.recordFor(feature, startedAt, result, estimator, options.language);
     if (record.exact && result.usage) options.onCost?.(record.costUsd, result.usage, true);
     this.deps.meter.finish(liveId, record);
     try {
@@ -143,10 +145,12 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
     return { ...result, record, promptTokensEstimate };
   }
 
-  private recordFor(feature: Feature, startedAt: Date, result: ChatResult, estimator: RequestCostEstimator): LedgerRecord {
+  private recordFor(feature: Feature, startedAt: Date, result: ChatResult, estimator: RequestCostEstimator, language?: string): LedgerRecord {
     const base = {
+      id: newRecordId(),
       time: startedAt.toISOString(),
       feature,
+      ...(language === undefined ? {} : { language }),
       model: result.model,
       tier: result.serviceTier,
       latencyMs: result.latencyMs,

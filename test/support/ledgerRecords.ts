@@ -15,6 +15,7 @@ export function randomLedgerRecord(time: Date, next: () => number, prices: Price
   const price = prices.lookup(model, tier);
   const usage = { promptTokens, cachedTokens, completionTokens };
   return {
+    id: `r-${Math.floor(next() * 2 ** 52).toString(16)}`,
     time: time.toISOString(),
     feature,
     model,

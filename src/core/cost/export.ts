@@ -4,8 +4,8 @@ import { unitsToUsd, usdToUnits } from './pricing';
 import { RECORD_FIELDS, type LedgerRecord } from './record';
 
 /** RFC 4180 field; text that a spreadsheet would run as a formula gets a leading apostrophe. */
-function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
+function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

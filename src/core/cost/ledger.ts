@@ -18,7 +18,7 @@ import { promises as fs, type Stats } from 'node:fs';
 import { localDay, localDayMemo, monthsBefore, utcMonth } from './dates';
 import { CsvExport } from './export';
 import { isMissing, listMonths, monthFilePath, readRecords, SkippedLineLog, type RecordRange, type RecordsRead } from './monthFile';
-import { parseRecord, serializeRecord, type LedgerRecord, type ParsedRecord } from './record';
+import { isRequestLine, parseLine, serializeRecord, serializeUse, type LedgerRecord, type ParsedLine, type UseRecord } from './record';
 import { addToDay, costReport, DayTally, monthFirstFile, periodTotals, reportFirstFile, type CostReport, type DayEntry, type PeriodTotals } from './tallies';
 
 export interface LedgerOptions {
@@ -77,11 +77,19 @@ export class Ledger {
     this.readChunkBytes = Number.isSafeInteger(chunk) && chunk >= 1 ? chunk : DEFAULT_READ_CHUNK_BYTES;
   }
 
-  /** Appends one record as one line. Rejects a record that would not read back (a caller's bug). */
+  /** Appends one request record as one line. Rejects a record that would not read back (a caller's bug). */
   append(record: LedgerRecord): Promise<void> {
+    return this.appendLine(serializeRecord(record));
+  }
+
+  /** Appends what became of a request's answer (offered, accepted, used ...), as one line. */
+  appendUse(use: UseRecord): Promise<void> {
+    return this.appendLine(serializeUse(use));
+  }
+
+  private appendLine(line: string): Promise<void> {
     return this.enqueue(async () => {
-      const line = serializeRecord(record);
-      const parsed = parseRecord(line);
+      const parsed = parseLine(line);
       if (!parsed) throw new TypeError(`Ledger: malformed record not written: ${line}`);
       const month = utcMonth(new Date(parsed.timeMs));
       await fs.mkdir(this.dir, { recursive: true });
@@ -139,12 +147,12 @@ export class Ledger {
       for (const month of await listMonths(this.dir)) {
         let read: RecordsRead;
         try {
-          read = await this.read(month, { start: 0, end: Infinity, firstLine: 1 }, ({ record }) => csv.add(record));
+          read = await this.read(month, { start: 0, end: Infinity, firstLine: 1 }, (parsed) => isRequestLine(parsed) && csv.add(parsed.record));
         } catch (error) {
           if (isMissing(error)) continue;
           throw error;
         }
-        if (read.unterminated) csv.add(read.unterminated.record);
+        if (read.unterminated && isRequestLine(read.unterminated)) csv.add(read.unterminated.record);
       }
       return csv.text();
     });
@@ -169,7 +177,7 @@ export class Ledger {
   }
 
   /** The one read path: records of a byte range of a month file, its skipped lines reported once. */
-  private async read(month: string, range: Omit<RecordRange, 'chunkBytes'>, onRecord: (parsed: ParsedRecord) => void): Promise<RecordsRead> {
+  private async read(month: string, range: Omit<RecordRange, 'chunkBytes'>, onRecord: (parsed: ParsedLine) => void): Promise<RecordsRead> {
     const file = this.pathOf(month);
     const read = await readRecords(file, { ...range, chunkBytes: this.readChunkBytes }, onRecord);
     this.skippedLines.report(file, read.skipped);
@@ -194,7 +202,7 @@ export class Ledger {
   }
 
   /** Updates the cached tallies with our own append when nothing else touched the file, saving a re-read. */
-  private noteAppend(month: string, before: Stats, after: Stats, bytes: number, startedClean: boolean, parsed: ParsedRecord): void {
+  private noteAppend(month: string, before: Stats, after: Stats, bytes: number, startedClean: boolean, parsed: ParsedLine): void {
     const onlyOurs = after.size === before.size + bytes;
     let state = this.files.get(month);
     if (!state && before.size === 0 && onlyOurs) {
@@ -210,7 +218,7 @@ export class Ledger {
       state.ino === before.ino &&
       state.consumed === before.size;
     if (!state || !upToDate) return; // stale: the next read picks the new lines up from `consumed`
-    addToDay(state.days, localDay(new Date(parsed.timeMs)), parsed.record);
+    addToDay(state.days, localDay(new Date(parsed.timeMs)), parsed);
     state.lines++;
     state.size = state.consumed = after.size;
     state.mtimeMs = after.mtimeMs;
@@ -251,8 +259,8 @@ export class Ledger {
     const dayOf = localDayMemo();
     let read: RecordsRead;
     try {
-      read = await this.read(month, { start: current.consumed, end: stats.size, firstLine: current.lines + 1 }, ({ record, timeMs }) =>
-        addToDay(current.days, dayOf(timeMs), record),
+      read = await this.read(month, { start: current.consumed, end: stats.size, firstLine: current.lines + 1 }, (parsed) =>
+        addToDay(current.days, dayOf(parsed.timeMs), parsed),
       );
     } catch (error) {
       // The tallies may hold part of the new lines: forget them, so the next read starts over.
@@ -266,9 +274,10 @@ export class Ledger {
     current.unterminated = undefined;
     if (read.unterminated) {
       // A complete record that only lacks its '\n' counts, but is read again with the file.
-      const single = new DayTally();
-      single.add(read.unterminated.record);
-      current.unterminated = [dayOf(read.unterminated.timeMs), single];
+      const day = dayOf(read.unterminated.timeMs);
+      const single = new Map<string, DayTally>();
+      addToDay(single, day, read.unterminated);
+      current.unterminated = [day, single.get(day)!];
     }
     return current;
   }
@@ -289,8 +298,12 @@ export class Ledger {
       const start = Math.max(0, size - window);
       const records: LedgerRecord[] = [];
       // A window that starts mid-file may start mid-line: that line is only read from a larger window.
-      const read = await this.read(month, { start, end: size, firstLine: start === 0 ? 1 : undefined }, ({ record }) => records.push(record));
-      if (read.unterminated) records.push(read.unterminated.record);
+      const read = await this.read(
+        month,
+        { start, end: size, firstLine: start === 0 ? 1 : undefined },
+        (parsed) => isRequestLine(parsed) && records.push(parsed.record),
+      );
+      if (read.unterminated && isRequestLine(read.unterminated)) records.push(read.unterminated.record);
       if (records.length >= limit || start === 0) return records.slice(Math.max(0, records.length - limit)).reverse();
     }
   }

@@ -1,11 +1,11 @@
 // The ledger's month files, `ledger-YYYY-MM.jsonl` (the UTC month of the records' `time`), and the one
-// way they are read: lines a chunk at a time (lineReader.ts), each parsed by `parseRecord`; a line that
-// is not a record is skipped and numbered in one `SkippedLines`, which `SkippedLineLog` reports.
+// way they are read: lines a chunk at a time (lineReader.ts), each parsed by `parseLine`; a line that
+// is neither a request nor a use record is skipped and numbered in one `SkippedLines`, which `SkippedLineLog` reports.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { countLines, readLines } from './lineReader';
-import { parseRecord, type ParsedRecord } from './record';
+import { parseLine, type ParsedLine } from './record';
 
 const FILE_NAME = /^ledger-(\d{4}-\d{2})\.jsonl$/;
 /** Skipped lines reported one by one per read; beyond that, one summary warning. */
@@ -47,7 +47,7 @@ export interface RecordsRead {
   /** Complete lines read, skipped and blank ones included. */
   lines: number;
   /** A valid record that only lacks its '\n', at the very end (not passed to `onRecord`: it may still grow). */
-  unterminated?: ParsedRecord;
+  unterminated?: ParsedLine;
   skipped: SkippedLines;
 }
 
@@ -65,21 +65,21 @@ export interface RecordRange {
 }
 
 /** Every record of a byte range of a month file, in file order, and the lines that are not records. */
-export async function readRecords(file: string, range: RecordRange, onRecord: (parsed: ParsedRecord) => void): Promise<RecordsRead> {
+export async function readRecords(file: string, range: RecordRange, onRecord: (parsed: ParsedLine) => void): Promise<RecordsRead> {
   const skippedAt: number[] = []; // numbered from 1 at the first line read, until the read is done
   let lines = 0;
   const read = await readLines(file, { ...range, startsMidLine: range.firstLine === undefined }, (line) => {
     lines++;
-    const parsed = parseRecord(line);
+    const parsed = parseLine(line);
     if (parsed) onRecord(parsed);
     else if (line.trim() !== '') skippedAt.push(lines);
   });
-  let unterminated: ParsedRecord | undefined;
+  let unterminated: ParsedLine | undefined;
   let lastIncomplete = false;
   if (read.rest.length > 0) {
     // Usually a line torn by a crash; a complete record that only lacks its '\n' still counts.
     const text = read.rest.toString('utf8');
-    unterminated = parseRecord(text);
+    unterminated = parseLine(text);
     if (!unterminated && text.trim() !== '') {
       skippedAt.push(lines + 1);
       lastIncomplete = true;

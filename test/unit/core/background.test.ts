@@ -109,6 +109,7 @@ describe('work in the background', () => {
       spent += usd;
       requests++;
       meter.finish(meter.begin('chat', 'gpt-4o-mini', usd, 10), {
+        id: `request-${requests}`,
         time: '',
         feature: 'chat',
         model: 'gpt-4o-mini',

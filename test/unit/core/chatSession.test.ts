@@ -35,6 +35,7 @@ function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredRunner 
         usage,
         promptTokensEstimate: 100,
         record: {
+          id: `record-${requests.length}`,
           time: '',
           feature,
           model: request.model,

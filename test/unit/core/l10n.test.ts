@@ -119,6 +119,7 @@ describe('localization', () => {
 
     it('translates the status bar, its tooltip, budgets, the cost report and conversation titles', () => {
       const record: LedgerRecord = {
+        id: 'r1',
         time: '2026-11-25T10:00:00.000Z',
         feature: 'completion',
         model: 'gpt-4o-mini',
@@ -150,6 +151,8 @@ describe('localization', () => {
         byDay: [{ day: '2026-11-25', totals }],
         byModel: { 'gpt-4o': totals },
         byFeature: { chat: totals },
+        value: [],
+        valueByDay: [],
       };
       const html = costReportBody(report);
       const markupRemoved = html.replace(/<[^>]*>/g, ' ');

@@ -75,6 +75,7 @@ describe('excluded files', () => {
 
 describe('status bar view', () => {
   const record = (over: Partial<LedgerRecord> = {}): LedgerRecord => ({
+    id: 'r1',
     time: '2026-11-25T10:00:00.000Z',
     feature: 'chat',
     model: 'gpt-4o-mini-2024-07-18',
@@ -122,6 +123,8 @@ describe('cost report', () => {
       byDay: [{ day: '2026-11-25', totals }],
       byModel: { '<img src=x onerror=alert(1)>': totals },
       byFeature: { chat: totals },
+      value: [],
+      valueByDay: [],
     };
     const html = costReportBody(report);
     assert.ok(!html.includes('<img'));

@@ -20,7 +20,9 @@ export function tempDir(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A plausible record; `overrides` pick what a test is about. */
+let recordCount = 0;
+
+/** A plausible record with an id of its own; `overrides` pick what a test is about. */
 export function makeRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecord {
   return {
     time: '2026-11-25T12:00:00.000Z',
@@ -34,6 +36,7 @@ export function makeRecord(overrides: Partial<LedgerRecord> = {}): LedgerRecord 
     exact: true,
     latencyMs: 850,
     outcome: 'ok',
+    id: `record-${++recordCount}`,
     ...overrides,
   };
 }

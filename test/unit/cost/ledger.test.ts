@@ -81,7 +81,10 @@ describe('Ledger', function () {
     assert.deepEqual(report.byModel, {});
     assert.deepEqual(report.byFeature, {});
     assert.deepEqual(await open().recent(5), []);
-    assert.equal(await open().exportCsv(), 'time,feature,model,tier,promptTokens,cachedTokens,completionTokens,costUsd,exact,latencyMs,outcome\r\n');
+    assert.equal(
+      await open().exportCsv(),
+      'time,feature,model,tier,promptTokens,cachedTokens,completionTokens,costUsd,exact,latencyMs,outcome,id,language\r\n',
+    );
   });
 
   it('rejects a record that would not read back, and keeps working', async () => {
@@ -522,9 +525,10 @@ describe('Ledger', function () {
 
   it('exports every record as RFC 4180 CSV', async () => {
     const ledger = open();
-    await ledger.append(makeRecord({ time: '2026-10-03T08:00:00.000Z', costUsd: 0.00000015, promptTokens: 1, completionTokens: 0 }));
+    await ledger.append(makeRecord({ id: 'e1', time: '2026-10-03T08:00:00.000Z', costUsd: 0.00000015, promptTokens: 1, completionTokens: 0 }));
     await ledger.append(
       makeRecord({
+        id: 'e2',
         time: '2026-11-20T09:30:00.000Z',
         model: 'my "fast", model\nv2',
         tier: 'flex',
@@ -533,14 +537,16 @@ describe('Ledger', function () {
         outcome: 'error',
       }),
     );
-    await ledger.append(makeRecord({ time: '2026-11-21T10:00:00.000Z', model: '=HYPERLINK("http://x")', costUsd: 12.5 }));
+    await ledger.append(makeRecord({ id: 'e3', time: '2026-11-21T10:00:00.000Z', model: '=HYPERLINK("http://x")', costUsd: 12.5, language: 'python' }));
+    // What became of an answer is not a request: it is no row of its own.
+    await ledger.appendUse({ time: '2026-11-21T10:00:05.000Z', use: 'used', ref: 'e3', feature: 'chat', model: 'x' });
     assert.equal(
       await ledger.exportCsv(),
       [
-        'time,feature,model,tier,promptTokens,cachedTokens,completionTokens,costUsd,exact,latencyMs,outcome',
-        '2026-10-03T08:00:00.000Z,chat,gpt-4o-mini-2024-07-18,default,1,0,0,0.00000015,true,850,ok',
-        '2026-11-20T09:30:00.000Z,chat,"my ""fast"", model\nv2",flex,1000,0,100,,false,850,error',
-        `2026-11-21T10:00:00.000Z,chat,"'=HYPERLINK(""http://x"")",default,1000,0,100,12.5,true,850,ok`,
+        'time,feature,model,tier,promptTokens,cachedTokens,completionTokens,costUsd,exact,latencyMs,outcome,id,language',
+        '2026-10-03T08:00:00.000Z,chat,gpt-4o-mini-2024-07-18,default,1,0,0,0.00000015,true,850,ok,e1,',
+        '2026-11-20T09:30:00.000Z,chat,"my ""fast"", model\nv2",flex,1000,0,100,,false,850,error,e2,',
+        `2026-11-21T10:00:00.000Z,chat,"'=HYPERLINK(""http://x"")",default,1000,0,100,12.5,true,850,ok,e3,python`,
         '',
       ].join('\r\n'),
     );

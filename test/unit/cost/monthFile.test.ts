@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { listMonths, monthFilePath, readRecords, SkippedLineLog, type RecordRange } from '../../../src/core/cost/monthFile';
-import { serializeRecord } from '../../../src/core/cost/record';
+import { isRequestLine, serializeRecord } from '../../../src/core/cost/record';
 import { makeRecord, tempDir } from './helpers';
 
 describe('ledger month files', () => {
@@ -17,8 +17,8 @@ describe('ledger month files', () => {
     const file = monthFilePath(dir, '2026-11');
     writeFileSync(file, text);
     const latencies: number[] = [];
-    const result = await readRecords(file, { start: 0, end: Infinity, chunkBytes: 7, firstLine: 1, ...range }, ({ record }) =>
-      latencies.push(record.latencyMs),
+    const result = await readRecords(file, { start: 0, end: Infinity, chunkBytes: 7, firstLine: 1, ...range }, (parsed) =>
+      latencies.push(isRequestLine(parsed) ? parsed.record.latencyMs : -1),
     );
     return { latencies, ...result };
   }
@@ -44,7 +44,7 @@ describe('ledger month files', () => {
   it('keeps a last line without its newline apart: a record, or an incomplete line', async () => {
     const whole = await read(line(1) + line(2).trimEnd());
     assert.deepEqual(whole.latencies, [1]);
-    assert.equal(whole.unterminated?.record.latencyMs, 2);
+    assert.equal(whole.unterminated && isRequestLine(whole.unterminated) && whole.unterminated.record.latencyMs, 2);
     assert.deepEqual(whole.skipped, { lines: [], lastIncomplete: false });
     assert.equal(whole.linesEnd, line(1).length);
     assert.equal(whole.end, line(1).length + line(2).length - 1);

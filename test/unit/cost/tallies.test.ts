@@ -27,7 +27,7 @@ function daysAgo(daysBack: number): string {
 
 function daysOf(records: [day: string, record: LedgerRecord][]): DayEntry[] {
   const days = new Map<string, DayTally>();
-  for (const [day, record] of records) addToDay(days, day, record);
+  for (const [day, record] of records) addToDay(days, day, { record, timeMs: Date.parse(record.time) });
   return [...days];
 }
 
@@ -76,11 +76,17 @@ describe('ledger tallies', () => {
   });
 
   it('adds up today and this month in one pass, as the report does', () => {
-    const { today, month, todayByFeature } = periodTotals(days, NOW);
+    const { today, month, todayByFeature, todayValue } = periodTotals(days, NOW);
     const report = costReport(days, NOW);
     assert.deepEqual({ today, month }, { today: report.today, month: report.month });
     assert.deepEqual(todayByFeature, { chat: 1, completion: 2, escalation: 0 });
-    assert.deepEqual(periodTotals([], NOW), { today: totals(0, 0), month: totals(0, 0), todayByFeature: {} });
+    assert.deepEqual(todayValue.completions.requests + todayValue.answers.requests, today.requests);
+    const empty = periodTotals([], NOW);
+    assert.deepEqual({ ...empty, todayValue: undefined }, { today: totals(0, 0), month: totals(0, 0), todayByFeature: {}, todayValue: undefined });
+    assert.deepEqual(
+      [empty.todayValue.completions.requests, empty.todayValue.completions.acceptanceRate, empty.todayValue.answers.usdPerUsedAnswer],
+      [0, null, null],
+    );
   });
 
   it('names the first file a report and this month can be in', () => {
