@@ -375,6 +375,7 @@ export class WebviewHarness {
       replyDelayMs: options.replyDelayMs ?? 1,
       linkInterception: options.linkInterception ?? true,
       replies: options.replies,
+      held: options.held,
     };
     const url = this.pageServer.add({ config, csp: options.csp ?? true });
     this.session ??= await Session.create(this.browser, this.origin);
@@ -399,6 +400,29 @@ export class WebviewHarness {
   async close(): Promise<void> {
     await Promise.allSettled([bounded('Chromium to close', 15_000, this.browser.close()), this.pageServer.close(), this.remote.close()]);
   }
+}
+
+/**
+ * The mocha hooks of a suite of webview tests: one harness, started before the suite and closed
+ * after it; the page `current()` returns is closed after each test. Returns the harness.
+ */
+export function webviewHooks(current: () => WebviewPage | undefined): () => WebviewHarness {
+  let harness: WebviewHarness | undefined;
+  before(async function () {
+    this.timeout(90_000);
+    harness = await WebviewHarness.start();
+  });
+  afterEach(async () => {
+    await current()?.close();
+  });
+  after(async function () {
+    this.timeout(20_000);
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('the webview harness did not start (see the "before all" hook)');
+    return harness;
+  };
 }
 
 /** What the fake host saw in the page. */
@@ -517,6 +541,17 @@ export class WebviewPage {
       { s: streams, i: inspectEachStep },
       Math.max(60_000, steps * 500),
     );
+  }
+
+  /** Sends the replies the fake host held back for `method` (see `HostConfig.held`), and waits until the view took them. */
+  async release(method: string): Promise<number> {
+    const count = await this.evaluate(
+      `the held "${method}" replies to be sent`,
+      (m: string) => (globalThis as never as { __pennyHost: { release(m: string): number } }).__pennyHost.release(m),
+      method,
+    );
+    await this.sync(`the view to take the "${method}" replies`);
+    return count;
   }
 
   async hostState(): Promise<HostState> {
