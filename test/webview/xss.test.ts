@@ -252,7 +252,7 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
     const first = (await page.page.$$('#messages .message .body a[href]'))[0];
     await first.click({ modifiers: ['Control'], timeout: 15_000 });
     await first.click({ button: 'middle', timeout: 15_000 });
-    await page.settle(200);
+    await page.settle();
     assert.equal(page.page.url(), startUrl, 'the page navigated');
     const host = await page.hostState();
     assert.deepEqual(host.clickedLinks, [...hrefs, hrefs[0], hrefs[0]], 'every click on a link goes to VS Code (did-click-link), with the sanitized URL');
