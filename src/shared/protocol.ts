@@ -111,7 +111,6 @@ export interface WebviewRequests {
 /** Extension -> webview events: `event: data`. */
 export interface ExtensionEvents {
   snapshot: ChatSnapshot;
-  messageStarted: ChatMessage;
   /** Text appended to a streaming message, with the live cost estimate so far. */
   messageDelta: { id: string; text: string; cost?: MessageCost };
   messageFinished: ChatMessage;

@@ -43,15 +43,6 @@ export function costLine(model: string | undefined, cost: MessageCost | undefine
   return parts.join(' · ');
 }
 
-/**
- * The conversation total after an answer finished (the total excludes answers still streaming).
- * An answer without a known price makes the total unknown, never silently lower.
- */
-export function addToTotal(totalUsd: number | null, cost: MessageCost | undefined): number | null {
-  if (totalUsd === null || !cost) return totalUsd;
-  return cost.usd === null ? null : totalUsd + cost.usd;
-}
-
 /** "1 token", "1,234 tokens". */
 export function tokenCount(count: number): string {
   return count === 1 ? l10n.t('1 token') : l10n.t('{0} tokens', formatTokens(count));

@@ -24,8 +24,6 @@ function dispatch(envelope: EventEnvelope): void {
   switch (envelope.event) {
     case 'snapshot':
       return view.showSnapshot(envelope.data);
-    case 'messageStarted':
-      return view.messageStarted(envelope.data);
     case 'messageDelta':
       return view.messageDelta(envelope.data);
     case 'messageFinished':

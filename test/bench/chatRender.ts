@@ -17,7 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
+import { answersStarted, assistantMessage, snapshotOf, userMessage } from '../support/chatProtocol';
 import { bundlePath, delay, resultsDir, WebviewHarness, type WebviewPage } from '../webview/harness';
 
 const TOKENS_PER_SECOND = 200;
@@ -351,7 +351,7 @@ async function stream(
   intervalMs: number,
   withKeys: boolean,
 ): Promise<StreamResult & { keyPresses: number; cpuMs: number }> {
-  await page.emit(event('messageStarted', { ...assistantMessage(id, head, 'streaming'), cost: undefined }));
+  await page.emit(answersStarted([QUESTION], [assistantMessage(id, head)]));
   if (withKeys) await page.page.focus('#prompt', { timeout: 10_000 });
   const full = head + tail;
   const cpu = await cpuClock(page);

@@ -25,6 +25,15 @@ export function assistantMessage(id: string, text: string, status: ChatMessage['
   return { id, role: 'assistant', text, status, model: 'gpt-4o-mini-2024-07-18', cost };
 }
 
+/**
+ * What the extension sends when answers start (chatSession.ts `answer`): a snapshot with them
+ * streaming (the text so far, no cost yet) after `before`, and `busy`.
+ */
+export function answersStarted(before: ChatMessage[], answers: ChatMessage[], extra: Partial<ChatSnapshot> = {}): EventEnvelope {
+  const streaming = answers.map((a): ChatMessage => ({ ...a, status: 'streaming', cost: undefined }));
+  return event('snapshot', snapshotOf([...before, ...streaming], { busy: true, ...extra }));
+}
+
 export function event<E extends EventEnvelope['event']>(name: E, data: Extract<EventEnvelope, { event: E }>['data']): EventEnvelope {
   return { kind: 'event', event: name, data } as EventEnvelope;
 }

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import type { EventEnvelope } from '../../src/shared/protocol';
 import { CHROMIUM_ARGS } from '../harness/browser';
 import { snapshotOf } from '../support/chatProtocol';
@@ -271,6 +271,9 @@ export interface OpenOptions extends Partial<HostConfig> {
  */
 class Session {
   current: WebviewPage | undefined;
+  /** Requests the page started that have not finished or failed yet. */
+  private readonly inFlight = new Set<Request>();
+  private readonly idleWaiters = new Set<() => void>();
   private constructor(
     readonly context: BrowserContext,
     readonly page: Page,
@@ -312,7 +315,15 @@ class Session {
       } else current.framesAttached.push(`navigated: ${frame.url()}`);
     });
     page.on('frameattached', (frame) => this.current?.framesAttached.push(`attached: ${frame.url() || frame.name() || '(frame)'}`));
+    const ended = (request: Request) => {
+      if (!this.inFlight.delete(request) || this.inFlight.size > 0) return;
+      for (const resolve of this.idleWaiters) resolve();
+      this.idleWaiters.clear();
+    };
+    page.on('requestfinished', ended);
+    page.on('requestfailed', ended);
     page.on('request', (request) => {
+      this.inFlight.add(request);
       const current = this.current;
       const url = request.url();
       if (!current || url === current.url || url === 'about:blank' || allowed.has(url)) return;
@@ -327,6 +338,22 @@ class Session {
       page.on('console', (message) => {
         if (message.type() === 'error') this.current?.consoleErrors.push(message.text());
       });
+    }
+  }
+
+  /** Resolves once no request of the page is in flight (each reached its server, or failed). */
+  async requestsEnded(what: string, timeoutMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let resolveIdle: () => void = () => undefined;
+    const idle = new Promise<void>((resolve) => (resolveIdle = resolve));
+    this.idleWaiters.add(resolveIdle);
+    try {
+      await bounded(what, timeoutMs, idle);
+    } catch (error) {
+      const open = [...this.inFlight].map((r) => `${r.method()} ${r.url().slice(0, 120)}`);
+      throw new Error(`${(error as Error).message}; still in flight: ${open.join(', ')}`, { cause: error });
+    } finally {
+      this.idleWaiters.delete(resolveIdle);
     }
   }
 }
@@ -375,6 +402,7 @@ export class WebviewHarness {
       replyDelayMs: options.replyDelayMs ?? 1,
       linkInterception: options.linkInterception ?? true,
       replies: options.replies,
+      held: options.held,
     };
     const url = this.pageServer.add({ config, csp: options.csp ?? true });
     this.session ??= await Session.create(this.browser, this.origin);
@@ -399,6 +427,29 @@ export class WebviewHarness {
   async close(): Promise<void> {
     await Promise.allSettled([bounded('Chromium to close', 15_000, this.browser.close()), this.pageServer.close(), this.remote.close()]);
   }
+}
+
+/**
+ * The mocha hooks of a suite of webview tests: one harness, started before the suite and closed
+ * after it; the page `current()` returns is closed after each test. Returns the harness.
+ */
+export function webviewHooks(current: () => WebviewPage | undefined): () => WebviewHarness {
+  let harness: WebviewHarness | undefined;
+  before(async function () {
+    this.timeout(90_000);
+    harness = await WebviewHarness.start();
+  });
+  afterEach(async () => {
+    await current()?.close();
+  });
+  after(async function () {
+    this.timeout(20_000);
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('the webview harness did not start (see the "before all" hook)');
+    return harness;
+  };
 }
 
 /** What the fake host saw in the page. */
@@ -519,6 +570,17 @@ export class WebviewPage {
     );
   }
 
+  /** Sends the replies the fake host held back for `method` (see `HostConfig.held`), and waits until the view took them. */
+  async release(method: string): Promise<number> {
+    const count = await this.evaluate(
+      `the held "${method}" replies to be sent`,
+      (m: string) => (globalThis as never as { __pennyHost: { release(m: string): number } }).__pennyHost.release(m),
+      method,
+    );
+    await this.sync(`the view to take the "${method}" replies`);
+    return count;
+  }
+
   async hostState(): Promise<HostState> {
     return this.evaluate(
       'the fake host state',
@@ -530,11 +592,24 @@ export class WebviewPage {
     );
   }
 
-  /** Lets late effects happen (image errors, refreshes, CSP reports) before checking for them. */
-  async settle(ms = 150): Promise<void> {
-    await this.sync('the page to settle', 2);
-    await delay(ms);
-    await this.sync('the page to settle', 1);
+  /**
+   * Waits for the late effects of what the page was given (image loads and errors, requests, CSP
+   * reports, canaries), so that a "nothing fired" check after it sees them: every message posted so
+   * far dispatched and drawn; every image in the document loaded or broken; every request the page
+   * started ended (so a server it went to has it); then one more round trip through the page's
+   * message channel, behind the load and error events those queued, and back over the browser
+   * connection, behind any canary call, dialog or navigation the page reported before it.
+   */
+  async settle(timeoutMs = 20_000): Promise<void> {
+    await this.sync('the page to dispatch and draw every message posted so far', 2);
+    await this.waitFor(
+      'every image in the document to finish loading or fail',
+      () => Array.from((globalThis as never as { document: { images: Iterable<{ complete: boolean }> } }).document.images).every((image) => image.complete),
+      null,
+      timeoutMs,
+    );
+    await this.session.requestsEnded('every request the page started to finish or fail', timeoutMs);
+    await this.sync("the page's load and error events queued before this round trip to run", 1);
   }
 
   /** Everything that shows something ran or loaded: canaries, dialogs, navigations, requests, CSP violations, errors. */

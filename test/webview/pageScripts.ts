@@ -16,6 +16,8 @@ export interface HostConfig {
   linkInterception: boolean;
   /** Replies for methods other than `ready`; default `{ ok: true }` (`[]` for history and fileSuggestions). */
   replies?: Record<string, { ok: true; result?: unknown } | { ok: false; error: string }>;
+  /** Methods whose replies wait until the test releases them (`__pennyHost.release(method)`). */
+  held?: string[];
 }
 
 /** A problem the DOM inspection found in one message. */
@@ -56,6 +58,8 @@ export function fakeHostMain(config: HostConfig): void {
     errors: [] as string[],
     readyAnswered: false,
     acquireCount: 0,
+    /** Replies of `config.held` methods, in the order asked. */
+    heldReplies: [] as any[],
   };
   let state = config.savedState;
   let syncSeq = 0;
@@ -113,6 +117,10 @@ export function fakeHostMain(config: HostConfig): void {
       else envelope = { kind: 'response', id, ok: true, result: method === 'history' || method === 'fileSuggestions' ? [] : undefined };
     }
     void params;
+    if (config.held?.includes(method)) {
+      host.heldReplies.push({ method, envelope });
+      return;
+    }
     setTimeout(() => {
       w.postMessage(envelope, '*');
       if (method === 'ready') {
@@ -150,6 +158,13 @@ export function fakeHostMain(config: HostConfig): void {
       syncWaiters.set(seq, resolve);
       w.postMessage({ kind: '__pennySync', seq }, '*');
     });
+  /** Sends the held replies of `method`; returns how many. */
+  host.release = (method: string): number => {
+    const released = host.heldReplies.filter((r: any) => r.method === method);
+    host.heldReplies = host.heldReplies.filter((r: any) => r.method !== method);
+    for (const r of released) w.postMessage(r.envelope, '*');
+    return released.length;
+  };
   /** Resolves after `n` animation frames (the view renders streamed text once per frame). */
   host.frames = async (n = 1): Promise<void> => {
     for (let i = 0; i < n; i++) await new Promise((resolve) => w.requestAnimationFrame(resolve));

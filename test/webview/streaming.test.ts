@@ -3,8 +3,8 @@
 // hostile text arriving in that tail is sanitized like any other; and the finished answer is
 // exactly what a full render of its text draws.
 import * as assert from 'node:assert/strict';
-import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
-import { WebviewHarness, type WebviewPage } from './harness';
+import { answersStarted, assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
+import { webviewHooks, type WebviewPage } from './harness';
 import { xssVectors } from './xssVectors';
 
 const QUESTION = userMessage('u-long', 'Walk me through every part of the project.');
@@ -76,32 +76,33 @@ function finishedBlocksKept(): { sameBody: boolean; finished: number; inPlace: n
 function messageHtml(id: string): string {
   return String((globalThis as any).document.querySelector(`.message[data-id="${id}"]`)?.outerHTML ?? '');
 }
+
+function bodyHtml(id: string): string {
+  return String((globalThis as any).document.querySelector(`.message[data-id="${id}"] > .body`)?.outerHTML ?? '');
+}
+
+/** In the page: remembers the message's body element, for `sameBody`. */
+function watchBody(id: string): void {
+  const w = globalThis as any;
+  w.__pennyBody = w.document.querySelector(`.message[data-id="${id}"] > .body`);
+}
+
+function sameBody(id: string): boolean {
+  const w = globalThis as any;
+  return !!w.__pennyBody && w.document.querySelector(`.message[data-id="${id}"] > .body`) === w.__pennyBody;
+}
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe('webview: streaming the tail of a long answer', function () {
   this.timeout(180_000);
-  let harness: WebviewHarness | undefined;
   let page: WebviewPage | undefined;
-
-  before(async function () {
-    this.timeout(90_000);
-    harness = await WebviewHarness.start();
-  });
-
-  afterEach(async () => {
-    await page?.close();
-    page = undefined;
-  });
-
-  after(async function () {
-    this.timeout(20_000);
-    await harness?.close();
-  });
+  const harness = webviewHooks(() => page);
 
   /** Starts the answer with `head` already streamed, watched from then on. */
   async function startLongAnswer(csp: boolean, text: string): Promise<WebviewPage> {
-    const opened = await harness!.open({ csp, snapshot: snapshotOf([QUESTION]) });
-    await opened.emit(event('messageStarted', { ...assistantMessage(ID, text, 'streaming'), cost: undefined }));
+    const opened = await harness().open({ csp, snapshot: snapshotOf([QUESTION]) });
+    // A snapshot mid-answer (the `ready` reply, or one after a settings change) carries the text so far.
+    await opened.emit(answersStarted([QUESTION], [assistantMessage(ID, text)]));
     const children = await opened.evaluate('the answer to be watched', watchAnswer, ID);
     assert.ok(children > SECTIONS * 3, `expected the long answer to be drawn (${children} nodes in its body)`);
     return opened;
@@ -136,18 +137,24 @@ describe('webview: streaming the tail of a long answer', function () {
 
     const text = start + more.join('');
     await page.emit(event('messageFinished', assistantMessage(ID, text)));
+    const finishedBody = await page.evaluate('the finished answer body', bodyHtml, ID);
+    await page.evaluate('the finished body to be watched', watchBody, ID);
+    // What the extension sends next: the snapshot with busy false and its total.
+    await page.emit(event('snapshot', snapshotOf([QUESTION, assistantMessage(ID, text)])));
+    assert.ok(await page.evaluate('whether the body was kept', sameBody, ID), 'the snapshot after messageFinished redraws the buttons, not the answer');
     const streamed = await page.evaluate('the finished answer', messageHtml, ID);
     assert.deepEqual(await page.incidents(), []);
     await page.close();
-    page = await harness!.open({ csp: true, snapshot: snapshotOf([QUESTION, assistantMessage(ID, text)]) });
+    page = await harness().open({ csp: true, snapshot: snapshotOf([QUESTION, assistantMessage(ID, text)]) });
     const full = await page.evaluate('the answer rendered whole', messageHtml, ID);
     assert.ok(full.includes('And the last words.'), 'the full render shows the whole answer');
+    assert.equal(finishedBody, await page.evaluate('the body rendered whole', bodyHtml, ID), 'the body drawn on messageFinished is exactly the full render');
     assert.equal(streamed, full, 'the finished streamed answer is exactly the full render');
   });
 
   it('sanitizes hostile text arriving in the tail, at every frame, without a CSP', async () => {
     // One vector of each kind, streamed one after another behind the finished blocks.
-    const vectors = xssVectors(harness!.remote.origin).filter((v, i, all) => all.findIndex((w) => w.category === v.category) === i);
+    const vectors = xssVectors(harness().remote.origin).filter((v, i, all) => all.findIndex((w) => w.category === v.category) === i);
     page = await startLongAnswer(false, head);
     const hostile = vectors.map((v) => v.markdown).join('\n\n');
     const { steps, findings } = await page.streamLockstep([{ id: ID, chunks: chunks(hostile) }], true);
@@ -156,6 +163,8 @@ describe('webview: streaming the tail of a long answer', function () {
     await assertFinishedBlocksKept(page);
     await page.emit(event('messageFinished', assistantMessage(ID, head + hostile)));
     assert.deepEqual(await page.inspect(null), [], 'nothing live in the finished answer');
+    await page.emit(event('snapshot', snapshotOf([QUESTION, assistantMessage(ID, head + hostile)])));
+    assert.deepEqual(await page.inspect(null), [], 'nothing live after the snapshot that follows');
     await page.settle();
     assert.deepEqual(await page.incidents(), [], 'nothing ran, loaded or navigated');
   });

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { ChatMessage } from '../../src/shared/protocol';
-import { assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
+import { answersStarted, assistantMessage, event, snapshotOf, userMessage } from '../support/chatProtocol';
 import { resultsDir, WebviewHarness, type Finding, type MessageExpectation, type WebviewPage } from './harness';
 import { framesetVectors, XSS_VECTOR_COUNT, xssVectors, type XssVector } from './xssVectors';
 import { mulberry32 } from '../support/random';
@@ -121,7 +121,13 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
 
     it(`every vector streamed in small deltas, inert at every frame ${mode}`, async () => {
       page = await harness!.open({ csp, snapshot: snapshotOf([QUESTION]) });
-      await page.emit(...vectors.map((v) => event('messageStarted', { ...assistantMessage(messageId(v), ''), status: 'streaming', cost: undefined })));
+      // As the extension starts an answer: a snapshot with it streaming (here every vector's at once).
+      await page.emit(
+        answersStarted(
+          [QUESTION],
+          vectors.map((v) => assistantMessage(messageId(v), '')),
+        ),
+      );
       // Every frame re-renders every streaming message; under the CSP Chromium also reports each
       // handler the sanitizer's parser meets, so that run takes coarser deltas to stay fast.
       const streams = vectors.map((v, i) => ({ id: messageId(v), chunks: chunk(v.markdown, i + 1, csp ? 5 : 10) }));
@@ -142,8 +148,12 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
       await page.emit(...vectors.map((v) => event('messageFinished', assistantMessage(messageId(v), v.markdown))));
       await assertMessagesShown(page, vectors.map(messageId));
       const finished = await page.inspect(expectations());
+      // ...and the snapshot the extension sends after (busy false, the total).
+      await page.emit(event('snapshot', snapshotOf([QUESTION, ...vectors.map((v) => assistantMessage(messageId(v), v.markdown))])));
+      await assertMessagesShown(page, vectors.map(messageId));
+      const settled = await page.inspect(expectations());
       await page.settle();
-      assertInert([...during, ...streamed, ...finished], await page.incidents(), vectors);
+      assertInert([...during, ...streamed, ...finished, ...settled], await page.incidents(), vectors);
     });
   }
 
@@ -176,8 +186,7 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
     await page.close();
     // Streamed next to an ordinary answer: the ordinary one must still render.
     page = await harness!.open({ csp: true, snapshot: snapshotOf([QUESTION]) });
-    const streaming = (id: string) => event('messageStarted', { ...assistantMessage(id, ''), status: 'streaming', cost: undefined });
-    await page.emit(streaming('a-stream-frameset'), streaming('a-stream-normal'));
+    await page.emit(answersStarted([QUESTION], [assistantMessage('a-stream-frameset', ''), assistantMessage('a-stream-normal', '')]));
     await page.streamLockstep(
       [
         { id: 'a-stream-frameset', chunks: ['<frame', 'set>', '<frame src=x>', '</frameset>'] },
@@ -243,7 +252,7 @@ describe(`webview: hostile model output renders inert (${XSS_VECTOR_COUNT} XSS v
     const first = (await page.page.$$('#messages .message .body a[href]'))[0];
     await first.click({ modifiers: ['Control'], timeout: 15_000 });
     await first.click({ button: 'middle', timeout: 15_000 });
-    await page.settle(200);
+    await page.settle();
     assert.equal(page.page.url(), startUrl, 'the page navigated');
     const host = await page.hostState();
     assert.deepEqual(host.clickedLinks, [...hrefs, hrefs[0], hrefs[0]], 'every click on a link goes to VS Code (did-click-link), with the sanitized URL');

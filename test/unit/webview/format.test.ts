@@ -1,16 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { MessageCost } from '../../../src/shared/protocol';
-import {
-  addToTotal,
-  codeLanguage,
-  costLine,
-  formatPrice,
-  formatTokens,
-  formatTotal,
-  isSafeImageSrc,
-  safeLinkHref,
-  vscodeLanguageId,
-} from '../../../src/webview/format';
+import { codeLanguage, costLine, formatPrice, formatTokens, formatTotal, isSafeImageSrc, safeLinkHref, vscodeLanguageId } from '../../../src/webview/format';
 
 const cost = (usd: number | null, exact: boolean): MessageCost => ({
   promptTokens: 1234,
@@ -55,19 +45,6 @@ describe('webview/format', () => {
     it('is empty, or the model alone, before any cost is known', () => {
       assert.equal(costLine(undefined, undefined, 'streaming'), '');
       assert.equal(costLine('m', undefined, 'streaming'), 'm');
-    });
-  });
-
-  describe('addToTotal', () => {
-    it('adds a known price', () => {
-      assert.equal(addToTotal(0.25, cost(0.5, true)), 0.75);
-    });
-    it('becomes unknown with an unknown price and stays so', () => {
-      assert.equal(addToTotal(0.25, cost(null, true)), null);
-      assert.equal(addToTotal(null, cost(0.5, true)), null);
-    });
-    it('ignores answers without a cost', () => {
-      assert.equal(addToTotal(0.25, undefined), 0.25);
     });
   });
 
