@@ -10,6 +10,7 @@ import type { LedgerRecord } from './core/cost/record';
 import { warmUpTokenizer } from './core/cost/tokenCount';
 import { CostMeter, type MeterState } from './core/costMeter';
 import { MeteredClient } from './core/meteredClient';
+import { UseRecorder } from './core/useRecorder';
 import { ApiKeyStore, clearApiKeyCommand, setApiKeyCommand } from './vscode/apiKey';
 import { Proposals } from './vscode/applyDiff';
 import { watchBudgets } from './vscode/budgetNotifier';
@@ -60,6 +61,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     meter,
     onLedgerError: (m) => log.error(m),
   });
+  // What today's money bought, in the status bar's tooltip: read again from the ledger after each use record.
+  const refreshValue = () =>
+    runInBackground(
+      ledger.totals().then(({ todayValue }) => meter.setTodayValue(todayValue)),
+      'reading what today bought',
+      (m) => log.warn(m),
+    );
+  const uses = new UseRecorder({ ledger, onError: (m) => log.error(m), onRecorded: refreshValue });
   const chatDir = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations').fsPath;
   const session = new ChatSession({
     metered,
@@ -70,10 +79,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     suggestEscalation: () => readSettings().suggestEscalation,
     store: new ConversationStore(chatDir, { onWarning: (m) => log.warn(m) }),
     onError: (m) => log.error(m),
+    recordUse: (event) => uses.record(event),
   });
   runInBackground(session.restore(), 'restoring the chat', (m) => log.warn(m));
   const proposals = new Proposals(log);
-  const codeActions = new CodeBlockActions(proposals);
+  const codeActions = new CodeBlockActions(proposals, (messageId, rewriteApplied) => session.codeUsed(messageId, { rewriteApplied }));
   const chat = new ChatViewProvider(context.extensionUri, session, new WorkspaceAttachments(), codeActions, log);
   const escalations = new Escalations(chat, clients);
   const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
@@ -113,7 +123,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
 
   // Today's totals come from the ledger without holding up activation.
   runInBackground(
-    Promise.all([ledger.totals(), ledger.recent(8)]).then(([{ today, todayByFeature }, recent]) => meter.setTotals(today.usd, todayByFeature, recent)),
+    Promise.all([ledger.totals(), ledger.recent(8)]).then(([{ today, todayByFeature, todayValue }, recent]) => {
+      meter.setTotals(today.usd, todayByFeature, recent);
+      meter.setTodayValue(todayValue);
+    }),
     'reading the ledger',
     (m) => log.error(m),
   );

@@ -3,6 +3,7 @@
 import { Emitter } from './event';
 import type { Feature, LedgerRecord } from './cost/record';
 import type { BudgetStatus } from './cost/budget';
+import type { PeriodTotals } from './cost/tallies';
 import { sumUsd } from './cost/pricing';
 
 export interface LiveRequest {
@@ -23,6 +24,8 @@ export interface MeterState {
   budget?: BudgetStatus;
   /** Why inline completions are paused, shown in the status bar. */
   pausedReason?: string;
+  /** What today's money bought (from the ledger). */
+  todayValue?: PeriodTotals['todayValue'];
 }
 
 export class CostMeter {
@@ -32,6 +35,7 @@ export class CostMeter {
   private todayByFeature: Record<string, number> = {};
   private budget?: BudgetStatus;
   private pausedReason?: string;
+  private todayValue?: PeriodTotals['todayValue'];
   private readonly changed = new Emitter<MeterState>();
   private nextId = 1;
 
@@ -47,6 +51,7 @@ export class CostMeter {
       todayByFeature: { ...this.todayByFeature },
       budget: this.budget,
       pausedReason: this.pausedReason,
+      todayValue: this.todayValue,
     };
   }
 
@@ -81,6 +86,11 @@ export class CostMeter {
     this.todayUsd = todayUsd;
     this.todayByFeature = { ...todayByFeature };
     if (recent) this.recent = recent.slice(0, this.historySize);
+    this.emit();
+  }
+
+  setTodayValue(value: PeriodTotals['todayValue']): void {
+    this.todayValue = value;
     this.emit();
   }
 

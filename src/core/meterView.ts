@@ -69,6 +69,31 @@ function outcomeLabel(outcome: Outcome): string {
   }
 }
 
+/** What today's money bought: completions accepted and their price per 1,000 characters, answers whose code was used. */
+function valueLines(value: MeterState['todayValue']): string[] {
+  if (!value) return [];
+  const lines: string[] = [];
+  const { completions, answers } = value;
+  if (completions.offered > 0) {
+    const rate = formatShare(completions.acceptanceRate ?? 0);
+    const per1k =
+      completions.usdPer1kAcceptedChars === null ? '' : ` · ${l10n.t('{0} per 1,000 accepted characters', formatUsd(completions.usdPer1kAcceptedChars))}`;
+    lines.push(
+      l10n.t('Completions: {0} of {1} accepted ({2}), {3} characters', completions.accepted, completions.offered, rate, completions.acceptedChars) + per1k,
+    );
+  }
+  if (answers.requests > 0) {
+    const perUsed = answers.usdPerUsedAnswer === null ? '' : ` · ${l10n.t('{0} per used answer', formatUsd(answers.usdPerUsedAnswer))}`;
+    lines.push(l10n.t('Answers: code used from {0} of {1}', answers.usedAnswers, answers.requests) + perUsed);
+  }
+  return lines.length > 0 ? [lines.join('  \n'), ''] : [];
+}
+
+/** A share as a whole percentage ("30%"). */
+export function formatShare(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
 function tooltip(state: MeterState): string {
   const lines: string[] = [`**${l10n.t('Penny — cost')}**`, ''];
   if (state.pausedReason) lines.push(`$(debug-pause) ${state.pausedReason}`, '');
@@ -78,6 +103,7 @@ function tooltip(state: MeterState): string {
     .join(' · ');
   const todayTotal = `**${formatUsd(state.todayUsd)}**`;
   lines.push(features ? l10n.t('Today: {0} ({1})', todayTotal, features) : l10n.t('Today: {0}', todayTotal), '');
+  lines.push(...valueLines(state.todayValue));
   for (const live of state.live) {
     lines.push(
       l10n.t(

@@ -47,6 +47,10 @@ export interface ChatMessage {
   escalated?: boolean;
   /** Assistant messages: the answer this one re-asks with another model; both stay visible. */
   alternativeOf?: string;
+  /** Assistant messages: the id of the request's ledger record, which use records refer to. */
+  recordId?: string;
+  /** Assistant messages: some of its code was used (copied, inserted, applied, opened as a file). */
+  codeUsed?: boolean;
 }
 
 /** A one-time offer shown under an answer, e.g. to escalate after two regenerations. */

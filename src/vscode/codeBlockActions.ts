@@ -14,7 +14,11 @@ export interface CodeTarget {
 export class CodeBlockActions {
   private readonly targets = new Map<string, CodeTarget>();
 
-  constructor(private readonly proposals: Proposals) {}
+  /** `onCodeUsed(messageId, rewriteApplied)`: after code of answer `messageId` was used (for Apply: once the diff was accepted). */
+  constructor(
+    private readonly proposals: Proposals,
+    private readonly onCodeUsed: (messageId: string, rewriteApplied: boolean) => void,
+  ) {}
 
   /** Answer `answerId`'s code applies to `target` (an escalated selection). */
   setTarget(answerId: string, target: CodeTarget): void {
@@ -27,18 +31,25 @@ export class CodeBlockActions {
     if (target) this.targets.set(toId, target);
   }
 
-  async run(action: CodeActionId, code: string, language?: string, messageId?: string): Promise<unknown> {
+  /** Carries out the button; resolves, for Apply, with whether the change was accepted and applied. */
+  async run(action: CodeActionId, code: string, language?: string, messageId?: string): Promise<boolean | undefined> {
+    const target = messageId ? this.targets.get(messageId) : undefined;
+    const used = await this.carryOut(action, code, language, target);
+    if (messageId && used !== false) this.onCodeUsed(messageId, action === 'apply' && used === true && target !== undefined);
+    return action === 'apply' ? used : undefined;
+  }
+
+  /** False when nothing was used (an Apply rejected). */
+  private async carryOut(action: CodeActionId, code: string, language: string | undefined, target: CodeTarget | undefined): Promise<boolean> {
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
     switch (action) {
       case 'copy':
         await vscode.env.clipboard.writeText(code);
-        return;
+        return true;
       case 'insert':
         if (!editor) throw userError(vscode.l10n.t('Open an editor to insert the code into.'));
-        await editor.edit((edit) => edit.insert(editor.selection.active, code));
-        return;
+        return editor.edit((edit) => edit.insert(editor.selection.active, code));
       case 'apply': {
-        const target = messageId ? this.targets.get(messageId) : undefined;
         if (target) return this.proposals.propose(await vscode.workspace.openTextDocument(target.uri), target.range, code);
         if (!editor) throw userError(vscode.l10n.t('Open an editor to apply the code to.'));
         return this.proposals.propose(editor.document, editor.selection.isEmpty ? undefined : editor.selection, code);
@@ -47,7 +58,7 @@ export class CodeBlockActions {
         const known = language && (await vscode.languages.getLanguages()).includes(language) ? language : undefined;
         const document = await vscode.workspace.openTextDocument({ content: code, language: known });
         await vscode.window.showTextDocument(document);
-        return;
+        return true;
       }
     }
   }

@@ -10,6 +10,7 @@ import type { MeteredResult, MeteredRunner } from '../meteredClient';
 import type { ChatMessageParam } from '../openaiClient';
 import { errorMessage, PennyError, userError } from '../errors';
 import { Emitter } from '../event';
+import type { UseEvent } from '../useRecorder';
 import { redactSecretsInText } from '../secrets';
 import { titleOf, totalUsd, type AnswerRequest, type ConversationStore, type StoredConversation } from './conversationStore';
 
@@ -33,6 +34,8 @@ export interface ChatSessionDeps {
   suggestEscalation: () => boolean;
   store?: ConversationStore;
   onError?: (message: string) => void;
+  /** Writes what became of an answer to the ledger (see UseRecorder). */
+  recordUse?: (event: UseEvent) => void;
   newId?: () => string;
   now?: () => Date;
 }
@@ -72,6 +75,23 @@ export class ChatSession {
     this.newId = deps.newId ?? (() => `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`);
     this.now = deps.now ?? (() => new Date());
     this.conversation = this.emptyConversation();
+  }
+
+  /**
+   * Code of answer `messageId` was used (copied, inserted, applied, opened as a file): recorded as
+   * `used` the first time only (the answer keeps that it was), and as `rewriteApplied` when it was an
+   * escalated rewrite applied to the code it was asked about.
+   */
+  codeUsed(messageId: string, options: { rewriteApplied?: boolean } = {}): void {
+    const answer = this.conversation.messages.find((m) => m.id === messageId && m.role === 'assistant');
+    if (!answer?.recordId) return; // never sent: no request to count it against
+    const request = { ref: answer.recordId, feature: this.conversation.requests?.[messageId]?.feature ?? 'chat', model: answer.model ?? '' };
+    if (!answer.codeUsed) {
+      answer.codeUsed = true;
+      this.deps.recordUse?.({ ...request, use: 'used' });
+      this.publish();
+    }
+    if (options.rewriteApplied) this.deps.recordUse?.({ ...request, use: 'rewriteApplied' });
   }
 
   /** Stops the answer that streams, if any; no events after this. */
@@ -305,7 +325,10 @@ export class ChatSession {
     }
     answer.model = result.model;
 
-    if (result.record) answer.cost = costOfRecord(result.record);
+    if (result.record) {
+      answer.cost = costOfRecord(result.record);
+      answer.recordId = result.record.id;
+    }
     answer.status = result.outcome === 'cancelled' ? 'stopped' : result.error ? 'error' : 'done';
     if (result.error) answer.error = { message: result.error.message, actions: result.error.actions };
     // A complete-looking answer that was cut by max_tokens says so.

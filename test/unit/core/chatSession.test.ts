@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { UseEvent } from '../../../src/core/useRecorder';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,38 @@ describe('chat session', () => {
     sessions.push(created);
     return created;
   }
+
+  it('records an answer whose code was used once, against its own request, and an escalated rewrite applied each time; the answer keeps it', async () => {
+    const uses: UseEvent[] = [];
+    const chat = session({ recordUse: (event) => uses.push(event) });
+    answers.push('first', 'second');
+    const first = await chat.send('Sort this', 'gpt-4o-mini');
+    const second = await chat.send('And reverse it', 'gpt-4o-mini');
+    chat.codeUsed(second.id);
+    chat.codeUsed(second.id); // copied, then inserted: one used answer
+    assert.deepEqual(uses, [{ ref: 'record-2', feature: 'chat', model: 'gpt-4o-mini', use: 'used' }], 'the used answer, not the first');
+    const strong = await chat.sendEscalation('Fix it', [{ role: 'user', content: 'Fix it' }], 'gpt-4o');
+    chat.codeUsed(strong.id, { rewriteApplied: true });
+    assert.deepEqual(uses.slice(1), [
+      { ref: 'record-3', feature: 'escalation', model: 'gpt-4o', use: 'used' },
+      { ref: 'record-3', feature: 'escalation', model: 'gpt-4o', use: 'rewriteApplied' },
+    ]);
+    chat.codeUsed('no-such-answer');
+    assert.equal(uses.length, 3);
+    await chat.saved();
+    const reloaded = session({ recordUse: (event) => uses.push(event) });
+    await reloaded.restore();
+    assert.deepEqual(
+      reloaded
+        .snapshot()
+        .messages.filter((m) => m.codeUsed)
+        .map((m) => m.id),
+      [second.id, strong.id],
+    );
+    reloaded.codeUsed(second.id);
+    assert.equal(uses.length, 3, 'still used once after a reload');
+    assert.equal(first.codeUsed, undefined);
+  });
 
   it('persists conversations and restores the latest one after a reload', async () => {
     const first = session();
