@@ -64,7 +64,12 @@ export class TeamExport implements vscode.Disposable {
     }
     let headers: Record<string, string> = {};
     const stored = await this.secrets.get(HEADERS_SECRET);
-    if (stored) headers = JSON.parse(stored) as Record<string, string>;
+    try {
+      if (stored) headers = JSON.parse(stored) as Record<string, string>;
+    } catch {
+      // JSON.parse's message quotes the text: the header values must not reach the log.
+      this.log.warn('Team export: the stored headers could not be read; set them again with "Penny: Set Team Export Headers". Exporting without them.');
+    }
     const started = performance.now();
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the export is on: esbuild makes it dist/teamExport.js, kept out of activation
     const entry = require('../core/teamExport/entry') as Entry;

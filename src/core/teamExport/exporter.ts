@@ -81,7 +81,6 @@ export class TeamExporter {
   private readonly lock: ExportLock;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private again = false;
   private disposed = false;
   private exporting = false;
   private failures = 0;
@@ -107,14 +106,7 @@ export class TeamExporter {
     this.schedule(0);
   }
 
-  /** Exports now (new lines were appended), unless waiting out a failure's backoff. */
-  kick(): void {
-    if (this.disposed || this.failures > 0) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
-  }
-
-  /** Runs one export cycle and resolves when it is done (tests; `kick` for everyone else). */
+  /** Runs one export cycle and resolves when it is done (tests; the timer for everyone else). */
   async runOnce(): Promise<void> {
     while (this.running) await this.running;
     await this.cycle();
@@ -178,8 +170,6 @@ export class TeamExporter {
       this.lastError = { message, atMs: this.options.now() };
       delay = this.backoffMs();
     }
-    if (this.again && this.failures === 0) delay = 0;
-    this.again = false;
     this.schedule(delay);
   }
 
