@@ -36,6 +36,15 @@ const tokenizerAsSeparateFile = {
   },
 };
 
+// OpenTelemetry (the team export) is a bundle most users never need: dist/teamExport.js, required
+// by src/vscode/teamExport.ts only while `penny.teamExport.otlpEndpoint` is set.
+const teamExportAsSeparateFile = {
+  name: 'team-export-as-separate-file',
+  setup(build) {
+    build.onResolve({ filter: /\/core\/teamExport\/entry$/ }, () => ({ path: './teamExport.js', external: true }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -54,7 +63,15 @@ const targets = [
     format: 'cjs',
     target: 'node22',
     external: ['vscode'],
-    plugins: [...common.plugins, tokenizerAsSeparateFile],
+    plugins: [...common.plugins, tokenizerAsSeparateFile, teamExportAsSeparateFile],
+  },
+  {
+    ...common,
+    entryPoints: { teamExport: 'src/core/teamExport/entry.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
   },
   {
     ...common,

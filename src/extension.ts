@@ -24,9 +24,11 @@ import { PennyInlineCompletions } from './vscode/inlineCompletions';
 import { createLogger } from './vscode/logger';
 import { onSettingsChanged, readSettings, setInlineCompletionsEnabled, walkthroughsOpenOnInstall } from './vscode/settings';
 import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
+import { setTeamExportHeadersCommand, TeamExport } from './vscode/teamExport';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
 
 const TOKENIZER_WARM_UP_DELAY_MS = 1500;
+const TEAM_EXPORT_START_DELAY_MS = 3000;
 
 /** What Penny exports to other extensions and to its integration tests. */
 export interface PennyApi {
@@ -51,7 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   const log = createLogger();
   const keys = new ApiKeyStore(context.secrets);
   const clients = new ClientProvider(keys, log);
-  const ledger = new Ledger(vscode.Uri.joinPath(context.globalStorageUri, 'ledger').fsPath, { onWarning: (m) => log.warn(m) });
+  const ledgerDir = vscode.Uri.joinPath(context.globalStorageUri, 'ledger').fsPath;
+  const ledger = new Ledger(ledgerDir, { onWarning: (m) => log.warn(m) });
   const meter = new CostMeter();
   const metered = new MeteredClient({
     client: () => clients.get(),
@@ -87,7 +90,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   const chat = new ChatViewProvider(context.extensionUri, session, new WorkspaceAttachments(), codeActions, log);
   const escalations = new Escalations(chat, clients);
   const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
-  const report = new CostReportPanel(context.extensionUri, ledger, log);
+  // Off unless penny.teamExport.otlpEndpoint is set; OpenTelemetry is loaded only then.
+  const teamExport = new TeamExport(ledgerDir, context.secrets, String(context.extension.packageJSON.version), log);
+  const report = new CostReportPanel(context.extensionUri, ledger, log, () => teamExport.status());
 
   context.subscriptions.push(
     log,
@@ -97,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     chat,
     completions,
     report,
+    teamExport,
     createCostStatusBar(meter),
     createCompletionToggle(),
     watchBudgets(meter, metered, log),
@@ -105,6 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     onSettingsChanged(() => {
       session.settingsChanged();
       completions.settingsChanged();
+      teamExport.update();
     }),
     keys.onDidChange(() => completions.settingsChanged()),
     vscode.commands.registerCommand('penny.setApiKey', () => setApiKeyCommand(keys, log)),
@@ -113,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     vscode.commands.registerCommand('penny.focusChat', () => chat.focus()),
     vscode.commands.registerCommand('penny.askAboutSelection', () => chat.askAboutSelection()),
     vscode.commands.registerCommand('penny.escalateSelection', (args?: EscalateArgs) => escalations.run(args)),
+    vscode.commands.registerCommand('penny.setTeamExportHeaders', () => setTeamExportHeadersCommand(context.secrets)),
     vscode.commands.registerCommand('penny.toggleInlineCompletions', () => setInlineCompletionsEnabled(!readSettings().inlineCompletionsEnabled)),
   );
 
@@ -120,6 +128,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   // The tokenizer (~0.4 s to load) is needed to price the first request: load it once VS Code has settled.
   const warmUp = setTimeout(() => warmUpTokenizer(), TOKENIZER_WARM_UP_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(warmUp) });
+
+  // The team export (when on) starts once VS Code has settled, like the tokenizer's warm-up.
+  const exportStart = setTimeout(() => teamExport.update(), TEAM_EXPORT_START_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(exportStart) });
 
   // Today's totals come from the ledger without holding up activation.
   runInBackground(

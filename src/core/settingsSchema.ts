@@ -22,6 +22,8 @@ export const SETTINGS = {
   'budget.enforce': { default: false, userOnly: true },
   'escalation.confirmAbove': { default: 0.01, userOnly: true },
   'escalation.suggest': { default: true },
+  'teamExport.otlpEndpoint': { default: '', userOnly: true },
+  'teamExport.member': { default: '', userOnly: true },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { runInBackground } from '../core/background';
 import type { Ledger } from '../core/cost/ledger';
 import { costReportBody } from '../core/costReportHtml';
+import type { TeamExportStatus } from '../core/teamExport/exporter';
+import { teamExportStatusHtml } from '../core/teamExport/statusHtml';
 import { isCostReportMessage, type CostReportMessage, type CostReportRequests } from '../shared/protocol';
 import type { Logger } from './logger';
 
@@ -14,6 +16,8 @@ export class CostReportPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly ledger: Ledger,
     private readonly log: Logger,
+    /** The team export's state, shown under the report; undefined while the export is off. */
+    private readonly teamExportStatus: () => Promise<TeamExportStatus | undefined> = async () => undefined,
   ) {}
 
   /** One handler per message of the report's protocol. */
@@ -42,7 +46,7 @@ export class CostReportPanel implements vscode.Disposable {
     const webview = this.panel.webview;
     const nonce = randomBytes(16).toString('base64');
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'report.css'));
-    const body = costReportBody(await this.ledger.report());
+    const body = costReportBody(await this.ledger.report()) + teamExportStatusHtml(await this.teamExportStatus());
     webview.html = `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <link href="${style}" rel="stylesheet"><title>${vscode.l10n.t('Penny Cost Report')}</title></head>

@@ -18,6 +18,8 @@ export interface PennySettings {
   escalationConfirmAboveUsd: number;
   /** Offer the escalation model after repeated regenerations or "that's wrong". */
   suggestEscalation: boolean;
+  /** The team's OTLP/HTTP collector ('' = the export is off) and the member name sent with the export. */
+  teamExport: { endpoint: string; member: string };
 }
 
 export function readSettings(): PennySettings {
@@ -37,6 +39,10 @@ export function readSettings(): PennySettings {
     },
     escalationConfirmAboveUsd: read(config, 'escalation.confirmAbove'),
     suggestEscalation: read(config, 'escalation.suggest'),
+    teamExport: {
+      endpoint: read<string>(config, 'teamExport.otlpEndpoint').trim(),
+      member: read<string>(config, 'teamExport.member').trim(),
+    },
   };
 }
 
