@@ -10,7 +10,7 @@ import { constants } from 'node:buffer';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { LedgerRecord } from '../../src/core/cost/record';
+import { serializeRecord, type LedgerRecord } from '../../src/core/cost/record';
 import type { Totals } from '../../src/core/cost/tallies';
 import { PriceBook, usdToUnits } from '../../src/core/cost/pricing';
 import type { ChildReport } from './fixtures/ledgerReportChild';
@@ -77,7 +77,7 @@ interface Written {
 
 /** What the ledger's serializer writes (JSON.stringify with this key order), built directly: faster. */
 function lineOf(r: LedgerRecord): string {
-  return `{"time":"${r.time}","feature":"${r.feature}","model":"${r.model}","tier":"${r.tier}","promptTokens":${r.promptTokens},"cachedTokens":${r.cachedTokens},"completionTokens":${r.completionTokens},"costUsd":${r.costUsd},"exact":${r.exact},"latencyMs":${r.latencyMs},"outcome":"${r.outcome}"}`;
+  return `{"time":"${r.time}","feature":"${r.feature}","model":"${r.model}","tier":"${r.tier}","promptTokens":${r.promptTokens},"cachedTokens":${r.cachedTokens},"completionTokens":${r.completionTokens},"costUsd":${r.costUsd},"exact":${r.exact},"latencyMs":${r.latencyMs},"outcome":"${r.outcome}","id":"${r.id}"}`;
 }
 
 /**
@@ -112,7 +112,7 @@ function writeLedger(dir: string, from: Date): Written {
       month = recordMonth;
     }
     lines.push(lineOf(record));
-    if (i === 0) assert.equal(lines[0], JSON.stringify(record), 'the generated line is exactly what the ledger writes');
+    if (i === 0) assert.equal(lines[0], serializeRecord(record), 'the generated line is exactly what the ledger writes');
     expected.add(record, localDay(time));
   }
   flush();

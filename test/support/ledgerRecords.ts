@@ -15,7 +15,6 @@ export function randomLedgerRecord(time: Date, next: () => number, prices: Price
   const price = prices.lookup(model, tier);
   const usage = { promptTokens, cachedTokens, completionTokens };
   return {
-    id: `r-${Math.floor(next() * 2 ** 52).toString(16)}`,
     time: time.toISOString(),
     feature,
     model,
@@ -25,5 +24,6 @@ export function randomLedgerRecord(time: Date, next: () => number, prices: Price
     exact: outcome !== 'cancelled',
     latencyMs: Math.floor(150 + next() * 3000),
     outcome,
+    id: `r-${Math.floor(next() * 2 ** 52).toString(16)}`,
   };
 }
