@@ -28,6 +28,8 @@ export interface CompletionPrompt {
   multiline: boolean;
   maxTokens: number;
   stop: string[];
+  /** OpenAI's `prompt_cache_key`, when the engine routes this prompt to a cache. */
+  cacheKey?: string;
 }
 
 const MAX_PREFIX_CHARS = 16_000;
