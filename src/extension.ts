@@ -14,9 +14,11 @@ import { ChatViewProvider } from './vscode/chatView';
 import { ClientProvider } from './vscode/clientProvider';
 import { CostReportPanel } from './vscode/costReport';
 import { Escalations, type EscalateArgs, type EscalationEvent } from './vscode/escalate';
+import { EditorActivity } from './vscode/editorActivity';
 import { PennyInlineCompletions } from './vscode/inlineCompletions';
+import { VsCodeLanguageFacts } from './vscode/languageFacts';
 import { createLogger } from './vscode/logger';
-import { onSettingsChanged, readSettings } from './vscode/settings';
+import { excludedFiles, onSettingsChanged, readSettings } from './vscode/settings';
 import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
 
@@ -59,7 +61,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   const proposals = new Proposals(log);
   const chat = new ChatViewProvider(context.extensionUri, chatDir, metered, clients, proposals, log);
   const escalations = new Escalations(chat, clients);
-  const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
+  const activity = new EditorActivity(excludedFiles);
+  const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason), new VsCodeLanguageFacts(), activity);
   const report = new CostReportPanel(context.extensionUri, ledger, log);
 
   context.subscriptions.push(
@@ -67,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     keys,
     clients,
     chat,
+    activity,
     completions,
     report,
     createCostStatusBar(meter),

@@ -1,0 +1,148 @@
+// Cross-file context for completions, gathered off the keystroke path. Each keystroke only asks for
+// a gathering (prepare); the sources run in the background, each against the same deadline, and a
+// request takes whatever is ready when its debounce ends (snippets): gathering never delays it.
+// The list a document gets is sticky: what was there stays in place and new finds are appended,
+// so the prompt's context section stays byte-identical from keystroke to keystroke, the part
+// OpenAI's prompt cache bills at half price.
+import type { Clock } from '../engine';
+import type { Snippet } from '../prompt';
+
+/** Where the cursor is, as every context source sees it. */
+export interface ContextQuery {
+  documentKey: string;
+  /** Workspace-relative path, as the prompt names the file. */
+  path: string;
+  languageId: string;
+  /** Changes with every edit: a gathering is done once per version. */
+  version: number;
+  /** The cursor's offset in the document. */
+  offset: number;
+  /** Text before the cursor (a window of the document ending at `offset`). */
+  prefix: string;
+}
+
+export interface ContextSource {
+  /** Names the source in timings and logs. */
+  readonly name: string;
+  /** What this source finds for the query; on `signal` (the deadline) it returns what it has so far. */
+  gather(query: ContextQuery, signal: AbortSignal): Promise<Snippet[]>;
+}
+
+export interface GathererOptions {
+  /** Each gathering's deadline: sources still working then contribute what they had. */
+  budgetMs: number;
+  /** A document's list is rebuilt from scratch once its text would exceed this. */
+  maxChars: number;
+  /** Told how long each gathering took (ms, by the clock). */
+  onGathered?: (ms: number) => void;
+  onError?: (message: string) => void;
+}
+
+const MAX_DOCUMENTS = 32;
+const NEVER = new AbortController().signal;
+
+interface Pending {
+  query: ContextQuery;
+}
+
+export class ContextGatherer {
+  private readonly lists = new Map<string, Snippet[]>();
+  private running?: Promise<void>;
+  private next?: Pending;
+  /** The spot (version and offset) last gathered, or being gathered, per document. */
+  private readonly asked = new Map<string, string>();
+
+  constructor(
+    private readonly sources: readonly ContextSource[],
+    private readonly clock: Clock,
+    private readonly options: GathererOptions,
+  ) {}
+
+  /** Starts a gathering for this spot unless it was gathered at this version already; never waits for it. */
+  prepare(query: ContextQuery): void {
+    const spot = `${query.version}:${query.offset}`;
+    if (this.sources.length === 0 || this.asked.get(query.documentKey) === spot) return;
+    this.asked.set(query.documentKey, spot);
+    // One gathering at a time; while it runs only the newest ask is kept for afterwards.
+    if (this.running) {
+      this.next = { query };
+      return;
+    }
+    this.running = this.run(query);
+  }
+
+  /** What is ready for the document now, in a stable order. */
+  snippets(documentKey: string): Snippet[] {
+    return this.lists.get(documentKey) ?? [];
+  }
+
+  /** Resolves once no gathering is running or queued (tests and the benchmark wait on it). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(query: ContextQuery): Promise<void> {
+    // Off the keystroke path: the sources start after the keystroke's own work is done.
+    await this.clock.sleep(0, NEVER);
+    try {
+      const started = this.clock.now();
+      const found = await this.gatherAll(query);
+      this.options.onGathered?.(this.clock.now() - started);
+      this.merge(query, found);
+    } catch (error) {
+      this.options.onError?.(`context gathering failed: ${(error as Error).message}`);
+    }
+    const next = this.next;
+    this.next = undefined;
+    this.running = next ? this.run(next.query) : undefined;
+  }
+
+  private async gatherAll(query: ContextQuery): Promise<Snippet[]> {
+    const deadline = new AbortController();
+    const timer = new AbortController();
+    void this.clock.sleep(this.options.budgetMs, timer.signal).then((elapsed) => elapsed && deadline.abort());
+    try {
+      const results = await Promise.all(
+        this.sources.map((source) =>
+          source.gather(query, deadline.signal).catch((error: unknown) => {
+            this.options.onError?.(`context source ${source.name} failed: ${(error as Error).message}`);
+            return [];
+          }),
+        ),
+      );
+      return results.flat();
+    } finally {
+      timer.abort();
+    }
+  }
+
+  /** Keeps what the document had in place and appends new finds; starts afresh once it grows too big. */
+  private merge(query: ContextQuery, found: Snippet[]): void {
+    const fresh = dedupe(found);
+    const old = this.lists.get(query.documentKey);
+    let merged = fresh;
+    if (old) {
+      const known = new Set(old.map(identity));
+      const appended = [...old, ...fresh.filter((s) => !known.has(identity(s)))];
+      if (totalChars(appended) <= this.options.maxChars) merged = appended;
+    }
+    // Most recently gathered last, and only so many documents remembered.
+    this.lists.delete(query.documentKey);
+    this.lists.set(query.documentKey, merged);
+    if (this.lists.size > MAX_DOCUMENTS) this.lists.delete(this.lists.keys().next().value!);
+  }
+}
+
+function identity(snippet: Snippet): string {
+  return `${snippet.path}\u0000${snippet.text}`;
+}
+
+/** The snippets without repeats (the same text of the same file found twice), in order. */
+export function dedupe(snippets: Snippet[]): Snippet[] {
+  const seen = new Set<string>();
+  return snippets.filter((s) => !seen.has(identity(s)) && seen.add(identity(s)) !== undefined);
+}
+
+function totalChars(snippets: Snippet[]): number {
+  return snippets.reduce((sum, s) => sum + s.path.length + s.text.length, 0);
+}
