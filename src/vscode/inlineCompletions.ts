@@ -5,15 +5,12 @@ import { runInBackground } from '../core/background';
 import { Disposable } from '../core/disposable';
 import { CompletionBudgetPause } from '../core/budgetWatch';
 import { meteredCompletionBackend } from '../core/completion/backend';
-import { DefinitionsSource, type LanguageFacts } from '../core/completion/context/definitions';
-import { ContextGatherer } from '../core/completion/context/gatherer';
-import { RecentEditsSource } from '../core/completion/context/recentEdits';
-import { PENNY_CONTEXT, PENNY_ENGINE } from '../core/completion/defaults';
+import type { LanguageFacts } from '../core/completion/context/definitions';
+import { PENNY_ENGINE, pennyContext } from '../core/completion/defaults';
 import { CompletionEngine, realClock } from '../core/completion/engine';
 import type { PennyError } from '../core/errors';
 import { coveredSuffixLength } from '../core/completion/postprocess';
 import { windowOffsets } from '../core/completion/prompt';
-import { SimilarFilesSource } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
 import type { EditorActivity } from './editorActivity';
 import type { Logger } from './logger';
@@ -42,17 +39,14 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
       () => readSettings().completionModel,
       (error) => this.failed(error),
     );
-    // Excluded paths are checked at each use, so a changed setting applies at once.
-    const isExcluded = (path: string) => excludedFiles()(path);
-    const context = new ContextGatherer(
-      [
-        new DefinitionsSource(facts, { isExcluded, clock: realClock }),
-        new RecentEditsSource(activity.edits, { isExcluded, read: (key) => facts.document(key) }),
-        new SimilarFilesSource(() => activity.openDocuments()),
-      ],
-      realClock,
-      { ...PENNY_CONTEXT, onError: (m) => log.warn(m) },
-    );
+    const context = pennyContext({
+      facts,
+      edits: activity.edits,
+      openDocuments: () => activity.openDocuments(),
+      isExcluded: (path) => excludedFiles()(path),
+      clock: realClock,
+      onError: (m) => log.warn(m),
+    });
     this.engine = new CompletionEngine(backend, { ...PENNY_ENGINE, debounceMs: readSettings().debounceMs }, realClock, context);
     this.register(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
   }

@@ -54,6 +54,7 @@ const MAX_TYPE_LOOKUPS = 4;
 /** Lookups are remembered this long: offsets before the cursor stay put while the user types on. */
 const LOOKUP_TTL_MS = 60_000;
 const MAX_MEMO = 2_000;
+const OUTLINE_TTL_MS = 5_000;
 
 interface Found {
   /** Orders the snippets: imports first, then the cursor's containers, then near identifiers by position. */
@@ -65,7 +66,7 @@ export class DefinitionsSource implements ContextSource {
   readonly name = 'definitions';
   private readonly lookups = new Map<string, { at: number; result: Promise<SymbolLocation[]> }>();
   private readonly rendered = new Map<string, string | undefined>();
-  private readonly outlines = new Map<string, { version: number; outline: Promise<OutlineSymbol[]> }>();
+  private readonly outlines = new Map<string, { version: number; at: number; outline: Promise<OutlineSymbol[]> }>();
 
   constructor(
     private readonly facts: LanguageFacts,
@@ -96,7 +97,8 @@ export class DefinitionsSource implements ContextSource {
 
   /** The class or module around the cursor, when its start is out of sight: its members' signatures. */
   private async containers(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
-    const outline = await this.outlineOf(query.documentKey, current.version);
+    // The document being typed changes at every key, its symbols before the cursor do not: a recent outline does.
+    const outline = await this.outlineOf(query.documentKey, current.version, OUTLINE_TTL_MS);
     const out: Snippet[] = [];
     for (const container of containersAround(outline, query.offset)) {
       if (this.visible(query, query.documentKey, container.range.start)) continue;
@@ -143,11 +145,14 @@ export class DefinitionsSource implements ContextSource {
     return text || undefined;
   }
 
-  private outlineOf(documentKey: string, version: number): Promise<OutlineSymbol[]> {
+  /** The document's symbols at this version, or at an older one asked for less than `ttlMs` ago. */
+  private outlineOf(documentKey: string, version: number, ttlMs = 0): Promise<OutlineSymbol[]> {
+    const now = this.options.clock.now();
     const memo = this.outlines.get(documentKey);
-    if (memo?.version === version) return memo.outline;
+    if (memo && (memo.version === version || now - memo.at < ttlMs)) return memo.outline;
     const outline = this.facts.outline(documentKey).catch(() => []);
-    this.outlines.set(documentKey, { version, outline });
+    this.outlines.set(documentKey, { version, at: now, outline });
+    if (this.outlines.size > MAX_MEMO) this.outlines.delete(this.outlines.keys().next().value!);
     return outline;
   }
 

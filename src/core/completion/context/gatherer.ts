@@ -33,6 +33,8 @@ export interface GathererOptions {
   budgetMs: number;
   /** A document's list is rebuilt from scratch once its text would exceed this. */
   maxChars: number;
+  /** Gatherings start at most this often: a burst of keystrokes asks the language server once or twice, not per key. */
+  minIntervalMs?: number;
   /** Told how long each gathering took (ms, by the clock). */
   onGathered?: (ms: number) => void;
   onError?: (message: string) => void;
@@ -81,20 +83,27 @@ export class ContextGatherer {
     while (this.running) await this.running;
   }
 
-  private async run(query: ContextQuery): Promise<void> {
+  private async run(query: ContextQuery, waitMs = 0): Promise<void> {
     // Off the keystroke path: the sources start after the keystroke's own work is done.
-    await this.clock.sleep(0, NEVER);
+    await this.clock.sleep(waitMs, NEVER);
+    // The newest ask may have come while waiting.
+    const current = this.takeNext() ?? query;
+    const started = this.clock.now();
     try {
-      const started = this.clock.now();
-      const found = await this.gatherAll(query);
+      const found = await this.gatherAll(current);
       this.options.onGathered?.(this.clock.now() - started);
-      this.merge(query, found);
+      this.merge(current, found);
     } catch (error) {
       this.options.onError?.(`context gathering failed: ${(error as Error).message}`);
     }
-    const next = this.next;
+    const next = this.takeNext();
+    this.running = next ? this.run(next, Math.max(0, started + (this.options.minIntervalMs ?? 0) - this.clock.now())) : undefined;
+  }
+
+  private takeNext(): ContextQuery | undefined {
+    const next = this.next?.query;
     this.next = undefined;
-    this.running = next ? this.run(next.query) : undefined;
+    return next;
   }
 
   private async gatherAll(query: ContextQuery): Promise<Snippet[]> {
