@@ -4,21 +4,26 @@ import { DefinitionsSource, type LanguageFacts } from './context/definitions';
 import { ContextGatherer, type GathererOptions } from './context/gatherer';
 import { RecentEditsSource, type RecentEdits } from './context/recentEdits';
 import type { Clock, EngineOptions } from './engine';
+import { contextBudgets } from './prompt';
 import { SimilarFilesSource, type OpenDocument } from './snippets';
 
 /** Everything but the debounce, which is the user's setting (`penny.inlineCompletions.debounceMs`, its ceiling). */
 export const PENNY_ENGINE: Omit<EngineOptions, 'debounceMs'> = {
-  maxPromptTokens: 2_000,
+  maxPromptTokens: 2_600,
   cacheSize: 100,
   adaptiveDebounce: true,
   layout: 'cacheAware',
   promptCacheKey: true,
 };
 
-/** Gathering stops at this deadline; a request takes what is ready when its debounce ends. */
-export const PENNY_CONTEXT: Pick<GathererOptions, 'budgetMs' | 'maxChars' | 'minIntervalMs'> = {
+const BUDGETS = contextBudgets(PENNY_ENGINE.maxPromptTokens);
+
+/** Gathering stops at this deadline; a request takes what is ready when its debounce ends. Sized to the prompt's room for context. */
+export const PENNY_CONTEXT: Pick<GathererOptions, 'budgetMs' | 'fileWideChars' | 'maxChars' | 'recentChars' | 'minIntervalMs'> = {
   budgetMs: 150,
-  maxChars: 12_000,
+  fileWideChars: BUDGETS.fileWide,
+  maxChars: BUDGETS.cursor,
+  recentChars: BUDGETS.recent,
   minIntervalMs: 200,
 };
 

@@ -220,8 +220,9 @@ export class CompletionEngine {
     const delay = this.options.adaptiveDebounce ? this.debounce.delayMs(request.prefix.slice(request.prefix.lastIndexOf('\n') + 1), debounceMs) : debounceMs;
     if (!(await this.clock.sleep(delay, signal))) return undefined;
     // Whatever context is ready now: gathering never holds a request up.
-    const snippets = [...(this.context?.snippets(request.documentKey) ?? []), ...(request.snippets?.() ?? [])];
-    const prompt = buildCompletionPrompt({ ...request, snippets }, this.options.maxPromptTokens, this.options.layout);
+    const context = this.context?.snippets(request.documentKey);
+    const snippets = [...(context?.fileWide ?? []), ...(context?.stable ?? []), ...(request.snippets?.() ?? [])];
+    const prompt = buildCompletionPrompt({ ...request, snippets, recentSnippets: context?.recent }, this.options.maxPromptTokens, this.options.layout);
     if (this.options.promptCacheKey) prompt.cacheKey = this.cacheKeys.keyFor(request.documentKey, this.clock.now());
     this.stats.requests++;
     flight.sent = true;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { containersAround, declarationText, outlineText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
+import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
 import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
 import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
@@ -189,8 +189,13 @@ describe('completion context', () => {
       assert.equal(symbolNamedAt(outline, CLIENT_TS.indexOf('retry(')), outline[1].children[1]);
       assert.equal(symbolNamedAt(outline, inRetry), undefined, 'a local is no symbol');
       assert.deepEqual(
-        containersAround(outline, inRetry).map((s) => s.name),
-        ['Client'],
+        scopesAround(outline, inRetry).map((s) => s.name),
+        ['Client', 'retry'],
+      );
+      assert.equal(
+        scopeText(CLIENT_TS, outline[1].children[1]),
+        'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();',
+        "a function's header and its locals",
       );
       assert.equal(outlineText(CLIENT_TS, outline), 'export interface RetryOptions {\nexport class Client {');
       assert.equal(offsetAt(CLIENT_TS, 5, 13), CLIENT_TS.indexOf('Client'));
@@ -231,8 +236,14 @@ describe('completion context', () => {
       assert.deepEqual(await near.gather(query, never()), [], 'the whole class is in sight');
       const far = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10 });
       const found = await far.gather(query, never());
-      assert.equal(found.length, 1, 'the class around the cursor, its start out of sight');
-      assert.match(found[0].text, /^export class Client \{/);
+      assert.deepEqual(
+        found.map((s) => s.path),
+        ['client.ts', 'client.ts:6', 'client.ts:9'],
+        "out of sight: the file's outline, the class and the method around the cursor",
+      );
+      assert.equal(found[0].text, 'export interface RetryOptions {\nexport class Client {');
+      assert.match(found[1].text, /^export class Client \{/);
+      assert.equal(found[2].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');
     });
 
     it('at the deadline it returns what has arrived', async () => {
@@ -328,29 +339,86 @@ describe('completion context', () => {
         [a, b],
         [c, a],
       ]);
-      const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, maxChars: 1000 });
+      const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, fileWideChars: 1000, maxChars: 1000, recentChars: 100 });
       gatherer.prepare(queryAtEnd());
       assert.equal(source.calls, 0, 'nothing runs inside the keystroke');
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), []);
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [], recent: [] });
       await clock.run();
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), [a, b]);
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, b], recent: [] });
       gatherer.prepare(queryAtEnd());
       await clock.run();
       assert.equal(source.calls, 1, 'the same version and offset is not gathered twice');
       gatherer.prepare({ ...queryAtEnd(), version: 2 });
       await clock.run();
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), [a, b, c], 'old finds stay in place; new ones are appended');
+      assert.deepEqual(
+        gatherer.snippets('file:///w/main.ts'),
+        { fileWide: [], stable: [a, b], recent: [c] },
+        'old finds stay in place; new ones come as recent',
+      );
     });
 
-    it('starts afresh when the list would grow past its size', async () => {
+    it('recent finds settle into the stable part once they add up to enough', async () => {
       const clock = new VirtualClock();
-      const big = { path: 'd.ts:1', text: 'D'.repeat(50) };
-      const gatherer = new ContextGatherer([fixedSource('s', [[a, b], [big]])], clock, { budgetMs: 100, maxChars: 40 });
+      const d = { path: 'd.ts:1', text: 'D'.repeat(40) };
+      const e = { path: 'e.ts:1', text: 'E'.repeat(40) };
+      const gatherer = new ContextGatherer([fixedSource('s', [[a], [d], [e]])], clock, {
+        budgetMs: 100,
+        fileWideChars: 1000,
+        maxChars: 1000,
+        recentChars: 100,
+      });
+      for (let v = 1; v <= 3; v++) {
+        gatherer.prepare({ ...queryAtEnd(), version: v });
+        await clock.run();
+      }
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, d, e], recent: [] });
+    });
+
+    it('rebuilds the stable part when it would outgrow the room: what is still found stays first', async () => {
+      const clock = new VirtualClock();
+      const big = { path: 'd.ts:1', text: 'D'.repeat(25) }; // 41 as the prompt counts it; a and b 17 each
+      const gatherer = new ContextGatherer(
+        [
+          fixedSource('s', [
+            [a, b],
+            [b, big],
+          ]),
+        ],
+        clock,
+        { budgetMs: 100, fileWideChars: 1000, maxChars: 60, recentChars: 20 },
+      );
       gatherer.prepare(queryAtEnd());
       await clock.run();
       gatherer.prepare({ ...queryAtEnd(), version: 2 });
       await clock.run();
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), [big]);
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [b, big], recent: [] });
+    });
+
+    it('what is about the whole file only grows, and stays while the cursor-level part is rebuilt', async () => {
+      const clock = new VirtualClock();
+      const imported = { path: 'lib.ts:1', text: 'export function lib(): void', fileWide: true };
+      const outline = { path: 'main.ts', text: 'export class Main {', fileWide: true };
+      const big = { path: 'd.ts:1', text: 'D'.repeat(25) };
+      const gatherer = new ContextGatherer(
+        [
+          fixedSource('s', [
+            [imported, a, b],
+            [outline, imported, b, big],
+          ]),
+        ],
+        clock,
+        {
+          budgetMs: 100,
+          fileWideChars: 1000,
+          maxChars: 60,
+          recentChars: 20,
+        },
+      );
+      for (let v = 1; v <= 2; v++) {
+        gatherer.prepare({ ...queryAtEnd(), version: v });
+        await clock.run();
+      }
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [imported, outline], stable: [b, big], recent: [] });
     });
 
     it('a source slower than the budget contributes nothing this time; the others still do; timings are reported', async () => {
@@ -358,23 +426,32 @@ describe('completion context', () => {
       const timings: number[] = [];
       const gatherer = new ContextGatherer([fixedSource('slow', [[a]], 500, clock), fixedSource('fast', [[b]], 10, clock)], clock, {
         budgetMs: 100,
+        fileWideChars: 1000,
         maxChars: 1000,
+        recentChars: 100,
         onGathered: (ms) => timings.push(ms),
       });
       gatherer.prepare(queryAtEnd());
       await clock.run();
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), [b]);
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts').stable, [b]);
       assert.deepEqual(timings, [100]);
     });
 
-    it('while one gathering runs, only the newest ask waits for its turn', async () => {
+    it('only the newest ask is gathered: asks that come while one waits or runs replace each other', async () => {
       const clock = new VirtualClock();
-      const source = fixedSource('s', [[a]], 50, clock);
-      const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, maxChars: 1000 });
-      for (let v = 1; v <= 5; v++) gatherer.prepare({ ...queryAtEnd(), version: v });
+      const versions: number[] = [];
+      const source: ContextSource = {
+        name: 's',
+        gather: async (query, signal) => (versions.push(query.version), (await clock.sleep(50, signal)) ? [a] : []),
+      };
+      const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, fileWideChars: 1000, maxChars: 1000, recentChars: 100, minIntervalMs: 200 });
+      for (let v = 1; v <= 3; v++) gatherer.prepare({ ...queryAtEnd(), version: v });
+      clock.schedule(10, () => [4, 5, 6].forEach((v) => gatherer.prepare({ ...queryAtEnd(), version: v })));
+      let secondAt = -1;
+      clock.schedule(20, () => void gatherer.settled().then(() => (secondAt = clock.now())));
       await clock.run();
-      await gatherer.settled();
-      assert.equal(source.calls, 2);
+      assert.deepEqual(versions, [3, 6], 'the newest of each burst');
+      assert.equal(secondAt, 250, 'the second gathering started 200 ms after the first (at 0), and took 50 ms');
     });
   });
 });

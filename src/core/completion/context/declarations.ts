@@ -29,6 +29,11 @@ const HEADER_LINES = 4;
 /** A container shows at most this many member lines. */
 const MEMBER_LINES = 40;
 const BODY_OPENER = /(?:\{|=>|:)\s*(?:\/\/.*)?$/;
+/** A local variable's declaration (JS/TS, Kotlin/Scala, C++, Go's `:=`, Python-style assignment to a plain name). */
+const LOCAL_DECLARATION = /^\s*(?:(?:let|const|var|val|auto)\s|[A-Za-z_$][\w$]*\s*(?::=|=(?!=)))/;
+/** Where a constructor stores the instance's fields (JS/TS `this.x =`, Python `self.x =`). */
+const FIELD_ASSIGNMENT = /^\s*(?:this|self)\.[\w$]+\s*=(?!=)/;
+const CONSTRUCTORS = new Set(['constructor', '__init__', 'init']);
 
 /** The declaration of `symbol` in `text`: whole when small, else its signature. */
 export function declarationText(text: string, symbol: OutlineSymbol): string {
@@ -64,16 +69,30 @@ export function lineAt(text: string, offset: number): string {
   return linesOf(text, { start: offset, end: offset })[0].trim();
 }
 
-/** The containers (classes, modules...) around `offset`, outermost first. */
-export function containersAround(symbols: readonly OutlineSymbol[], offset: number): OutlineSymbol[] {
+/** The classes, modules and functions around `offset`, outermost first. */
+export function scopesAround(symbols: readonly OutlineSymbol[], offset: number): OutlineSymbol[] {
   const around: OutlineSymbol[] = [];
   let level: readonly OutlineSymbol[] = symbols;
   for (;;) {
     const inside = level.find((s) => s.range.start <= offset && offset <= s.range.end);
     if (!inside) return around;
-    if (inside.shape === 'container') around.push(inside);
+    if (inside.shape !== 'value') around.push(inside);
     level = inside.children;
   }
+}
+
+/**
+ * A scope the cursor is in, for when its start is out of sight: a class as its signature, a
+ * function as its header and the variables it declares at its top level (what its body goes on to use).
+ */
+export function scopeText(text: string, symbol: OutlineSymbol): string {
+  if (symbol.shape !== 'callable') return declarationText(text, symbol);
+  const lines = linesOf(text, symbol.range);
+  const header = headerLines(lines);
+  const body = lines.slice(header.length);
+  const bodyIndent = indentOf(body.find((l) => l.trim() !== '') ?? '').length;
+  const locals = body.filter((l) => indentOf(l).length === bodyIndent && LOCAL_DECLARATION.test(l)).slice(0, MEMBER_LINES);
+  return dedent([...header, ...locals]).join('\n');
 }
 
 function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): string[] {
@@ -81,7 +100,7 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): s
   const firstChildLine = children.length > 0 ? lineIndex(text, children[0].range.start) - lineIndex(text, symbol.range.start) : lines.length;
   const out = lines.slice(0, Math.max(1, Math.min(firstChildLine, HEADER_LINES)));
   for (const child of children) {
-    if (out.length >= MEMBER_LINES) {
+    if (out.length >= MEMBER_LINES * 1.5) {
       out.push(`${indentOf(lines[1] ?? '')}…`);
       break;
     }
@@ -92,10 +111,20 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): s
   return out;
 }
 
-/** A member as its first line (with its indentation), or the whole member when it is one short line anyway. */
+/** A member as its first line (with its indentation); a constructor with the fields it assigns. */
 function memberLines(text: string, symbol: OutlineSymbol): string[] {
   const lines = linesOf(text, symbol.range);
-  return symbol.shape === 'callable' ? headerLines(lines).slice(0, 1) : lines.slice(0, 1);
+  if (symbol.shape !== 'callable') return lines.slice(0, 1);
+  const header = headerLines(lines).slice(0, 1);
+  return CONSTRUCTORS.has(symbol.name)
+    ? [
+        ...header,
+        ...lines
+          .slice(1)
+          .filter((l) => FIELD_ASSIGNMENT.test(l))
+          .slice(0, MEMBER_LINES),
+      ]
+    : header;
 }
 
 /** The lines before the body: up to the first line that opens it, at most HEADER_LINES. */

@@ -1,11 +1,11 @@
 // Definitions and signatures of what the code around the cursor uses: the symbols the file
-// imports, the symbols in the lines before the cursor (and the types of the nearest ones), and the
-// class or module the cursor is in when its start is out of sight. Found through the editor's
+// imports, the symbols in the lines before the cursor (and the types of the nearest ones), the
+// class or function the cursor is in and the file's own top-level declarations when they are out of sight. Found through the editor's
 // language providers (definition, type definition, document symbols), so it works for every
 // language that has a language server; the benchmark plays them with the TypeScript language service.
 import type { Clock } from '../engine';
 import type { Snippet } from '../prompt';
-import { containersAround, declarationText, lineAt, outlineText, symbolNamedAt, type OutlineSymbol } from './declarations';
+import { declarationText, lineAt, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
 import { dedupe, type ContextQuery, type ContextSource } from './gatherer';
 import { identifierOccurrences, importedIdentifiers, type Occurrence } from './identifiers';
 
@@ -50,14 +50,14 @@ const NEAR_LINES = 15;
 const MAX_NEAR = 12;
 const MAX_IMPORTS = 16;
 /** The nearest identifiers also get their type's definition (what `client.` offers). */
-const MAX_TYPE_LOOKUPS = 4;
+const MAX_TYPE_LOOKUPS = 6;
 /** Lookups are remembered this long: offsets before the cursor stay put while the user types on. */
 const LOOKUP_TTL_MS = 60_000;
 const MAX_MEMO = 2_000;
 const OUTLINE_TTL_MS = 5_000;
 
 interface Found {
-  /** Orders the snippets: imports first, then the cursor's containers, then near identifiers by position. */
+  /** Orders the snippets, the steadiest first (they lead the prompt's cache): imports, the file's outline, the scopes around the cursor, near identifiers by position. */
   rank: number;
   snippet: Snippet;
 }
@@ -82,29 +82,43 @@ export class DefinitionsSource implements ContextSource {
 
     const imports = importedIdentifiers(text, query.languageId).slice(0, MAX_IMPORTS);
     const near = nearIdentifiers(text, query.offset, query.languageId);
+    // Ranks: imports, the outline, the scopes, then near identifiers by their offset.
+    const nearRank = MAX_IMPORTS + 2;
     const work: Promise<unknown>[] = [
-      ...imports.map((occurrence, i) => collect(i, this.definitionsOf(query, current, occurrence, 'definitions'))),
-      collect(MAX_IMPORTS, this.containers(query, current)),
-      ...near.map((occurrence) => collect(MAX_IMPORTS + 1 + occurrence.offset, this.definitionsOf(query, current, occurrence, 'definitions'))),
+      ...imports.map((occurrence, i) => collect(i, fileWide(this.definitionsOf(query, current, occurrence, 'definitions')))),
+      collect(MAX_IMPORTS, fileWide(this.fileOutline(query, current))),
+      collect(MAX_IMPORTS + 1, this.scopes(query, current)),
+      ...near.map((occurrence) => collect(nearRank + occurrence.offset, this.definitionsOf(query, current, occurrence, 'definitions'))),
       ...near
         .slice(-MAX_TYPE_LOOKUPS)
-        .map((occurrence) => collect(MAX_IMPORTS + 1 + occurrence.offset + 0.5, this.definitionsOf(query, current, occurrence, 'typeDefinitions'))),
+        .map((occurrence) => collect(nearRank + occurrence.offset + 0.5, this.definitionsOf(query, current, occurrence, 'typeDefinitions'))),
     ];
     // At the deadline, what has arrived is used; the rest is dropped (and remembered when it comes).
     await Promise.race([Promise.allSettled(work), aborted(signal)]);
     return dedupe(found.sort((a, b) => a.rank - b.rank).map((f) => f.snippet));
   }
 
-  /** The class or module around the cursor, when its start is out of sight: its members' signatures. */
-  private async containers(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
-    // The document being typed changes at every key, its symbols before the cursor do not: a recent outline does.
-    const outline = await this.outlineOf(query.documentKey, current.version, OUTLINE_TTL_MS);
+  /** The classes and functions around the cursor whose start is out of sight: their signatures, a function's locals. */
+  private async scopes(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
+    const outline = await this.currentOutline(query, current);
     const out: Snippet[] = [];
-    for (const container of containersAround(outline, query.offset)) {
-      if (this.visible(query, query.documentKey, container.range.start)) continue;
-      out.push({ path: `${query.path}:${lineNumber(current.text, container.range.start)}`, text: declarationText(current.text, container) });
+    for (const scope of scopesAround(outline, query.offset)) {
+      if (this.visible(query, query.documentKey, scope.range.start)) continue;
+      out.push({ path: `${query.path}:${lineNumber(current.text, scope.range.start)}`, text: scopeText(current.text, scope) });
     }
     return out;
+  }
+
+  /** The file's top-level declarations, when its start is out of sight. */
+  private async fileOutline(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
+    if (this.visible(query, query.documentKey, 0)) return [];
+    const text = outlineText(current.text, await this.currentOutline(query, current));
+    return text ? [{ path: query.path, text }] : [];
+  }
+
+  /** The document being typed changes at every key, its symbols before the cursor do not: a recent outline does. */
+  private currentOutline(query: ContextQuery, current: FactsDocument): Promise<OutlineSymbol[]> {
+    return this.outlineOf(query.documentKey, current.version, OUTLINE_TTL_MS);
   }
 
   private async definitionsOf(query: ContextQuery, current: FactsDocument, at: Occurrence, kind: 'definitions' | 'typeDefinitions'): Promise<Snippet[]> {
@@ -158,8 +172,12 @@ export class DefinitionsSource implements ContextSource {
 
   private visible(query: ContextQuery, documentKey: string, offset: number): boolean {
     if (documentKey !== query.documentKey) return false;
-    return offset >= query.offset - (this.options.visibleBefore ?? 2_500) && offset <= query.offset + (this.options.visibleAfter ?? 1_000);
+    return offset >= query.offset - (this.options.visibleBefore ?? 1_500) && offset <= query.offset + (this.options.visibleAfter ?? 800);
   }
+}
+
+async function fileWide(snippets: Promise<Snippet[]>): Promise<Snippet[]> {
+  return (await snippets).map((s) => ({ ...s, fileWide: true }));
 }
 
 /** The distinct identifiers of the lines before the cursor, each at its last occurrence, in document order. */

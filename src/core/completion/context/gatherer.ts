@@ -3,9 +3,10 @@
 // request takes whatever is ready when its debounce ends (snippets): gathering never delays it.
 // The list a document gets is sticky: what was there stays in place and new finds are appended,
 // so the prompt's context section stays byte-identical from keystroke to keystroke, the part
-// OpenAI's prompt cache bills at half price.
+// OpenAI's prompt cache bills at half price. New finds are kept apart as `recent` (the prompt puts
+// them last, where a change costs little) until they add up to enough to settle into the stable part.
 import type { Clock } from '../engine';
-import type { Snippet } from '../prompt';
+import { fitSnippets, snippetChars, type Snippet } from '../prompt';
 
 /** Where the cursor is, as every context source sees it. */
 export interface ContextQuery {
@@ -31,8 +32,12 @@ export interface ContextSource {
 export interface GathererOptions {
   /** Each gathering's deadline: sources still working then contribute what they had. */
   budgetMs: number;
-  /** A document's list is rebuilt from scratch once its text would exceed this. */
+  /** Room for what is about the whole file (as the prompt counts it, snippetChars): kept while the user works in the file. */
+  fileWideChars: number;
+  /** Room for the stable part about the cursor. */
   maxChars: number;
+  /** Recent finds settle into the stable part once they add up to more than this many characters. */
+  recentChars: number;
   /** Gatherings start at most this often: a burst of keystrokes asks the language server once or twice, not per key. */
   minIntervalMs?: number;
   /** Told how long each gathering took (ms, by the clock). */
@@ -47,8 +52,20 @@ interface Pending {
   query: ContextQuery;
 }
 
+/**
+ * A document's context, steadiest first: what is about the whole file, what is about the cursor
+ * (changes rarely), and what was found since that last changed.
+ */
+export interface DocumentContext {
+  fileWide: Snippet[];
+  stable: Snippet[];
+  recent: Snippet[];
+}
+
+const EMPTY: DocumentContext = { fileWide: [], stable: [], recent: [] };
+
 export class ContextGatherer {
-  private readonly lists = new Map<string, Snippet[]>();
+  private readonly lists = new Map<string, DocumentContext>();
   private running?: Promise<void>;
   private next?: Pending;
   /** The spot (version and offset) last gathered, or being gathered, per document. */
@@ -74,8 +91,8 @@ export class ContextGatherer {
   }
 
   /** What is ready for the document now, in a stable order. */
-  snippets(documentKey: string): Snippet[] {
-    return this.lists.get(documentKey) ?? [];
+  snippets(documentKey: string): DocumentContext {
+    return this.lists.get(documentKey) ?? EMPTY;
   }
 
   /** Resolves once no gathering is running or queued (tests and the benchmark wait on it). */
@@ -125,15 +142,28 @@ export class ContextGatherer {
     }
   }
 
-  /** Keeps what the document had in place and appends new finds; starts afresh once it grows too big. */
+  /**
+   * Keeps what the document had in place: new finds come as recent, and settle into the stable part
+   * once there are enough of them. When the stable part would outgrow its room, it is rebuilt from
+   * this gathering's finds, keeping in place (first) what it had and still finds, so its start repeats.
+   */
   private merge(query: ContextQuery, found: Snippet[]): void {
-    const fresh = dedupe(found);
-    const old = this.lists.get(query.documentKey);
-    let merged = fresh;
-    if (old) {
-      const known = new Set(old.map(identity));
-      const appended = [...old, ...fresh.filter((s) => !known.has(identity(s)))];
-      if (totalChars(appended) <= this.options.maxChars) merged = appended;
+    const old = this.lists.get(query.documentKey) ?? EMPTY;
+    const known = new Set([...old.fileWide, ...old.stable, ...old.recent].map(identity));
+    const all = dedupe(found);
+    // What is about the whole file only grows, as far as its room allows: it leads every prompt for the file.
+    const fileWide = fitSnippets([...old.fileWide, ...all.filter((s) => s.fileWide && !known.has(identity(s)))], this.options.fileWideChars);
+    const fresh = all.filter((s) => !s.fileWide);
+    const recent = [...old.recent, ...fresh.filter((s) => !known.has(identity(s)))];
+    let merged: DocumentContext;
+    if (old === EMPTY) merged = { fileWide, stable: fitSnippets(fresh, this.options.maxChars), recent: [] };
+    else if (totalChars(recent) <= this.options.recentChars) merged = { fileWide, stable: old.stable, recent };
+    else if (totalChars(old.stable) + totalChars(recent) <= this.options.maxChars) merged = { fileWide, stable: [...old.stable, ...recent], recent: [] };
+    else {
+      const stillFound = new Set(fresh.map(identity));
+      const kept = old.stable.filter((s) => stillFound.has(identity(s)));
+      const keptIds = new Set(kept.map(identity));
+      merged = { fileWide, stable: fitSnippets([...kept, ...fresh.filter((s) => !keptIds.has(identity(s)))], this.options.maxChars), recent: [] };
     }
     // Most recently gathered last, and only so many documents remembered.
     this.lists.delete(query.documentKey);
@@ -153,5 +183,5 @@ export function dedupe(snippets: Snippet[]): Snippet[] {
 }
 
 function totalChars(snippets: Snippet[]): number {
-  return snippets.reduce((sum, s) => sum + s.path.length + s.text.length, 0);
+  return snippets.reduce((sum, s) => sum + snippetChars(s), 0);
 }
