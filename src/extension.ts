@@ -20,9 +20,11 @@ import { WorkspaceAttachments } from './vscode/attachments';
 import { ClientProvider } from './vscode/clientProvider';
 import { CostReportPanel } from './vscode/costReport';
 import { Escalations, type EscalateArgs, type EscalationEvent } from './vscode/escalate';
+import { EditorActivity } from './vscode/editorActivity';
 import { PennyInlineCompletions } from './vscode/inlineCompletions';
+import { VsCodeLanguageFacts } from './vscode/languageFacts';
 import { createLogger } from './vscode/logger';
-import { onSettingsChanged, readSettings, setInlineCompletionsEnabled, walkthroughsOpenOnInstall } from './vscode/settings';
+import { excludedFiles, onSettingsChanged, readSettings, setInlineCompletionsEnabled, walkthroughsOpenOnInstall } from './vscode/settings';
 import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
 import { setTeamExportHeadersCommand, TeamExport } from './vscode/teamExport';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
@@ -89,7 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   const codeActions = new CodeBlockActions(proposals, (messageId, rewriteApplied) => session.codeUsed(messageId, { rewriteApplied }));
   const chat = new ChatViewProvider(context.extensionUri, session, new WorkspaceAttachments(), codeActions, log);
   const escalations = new Escalations(chat, clients);
-  const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason));
+  const activity = new EditorActivity(excludedFiles);
+  const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason), new VsCodeLanguageFacts(), activity);
   // Off unless penny.teamExport.otlpEndpoint is set; OpenTelemetry is loaded only then.
   const teamExport = new TeamExport(ledgerDir, context.secrets, String(context.extension.packageJSON.version), log);
   const report = new CostReportPanel(context.extensionUri, ledger, log, () => teamExport.status());
@@ -100,6 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     clients,
     session,
     chat,
+    activity,
     completions,
     report,
     teamExport,

@@ -5,6 +5,7 @@ import * as l10n from '@vscode/l10n';
 import OpenAI from 'openai';
 import { classifyError, formatDuration, PennyError, redactSecrets, type ErrorContext } from './errors';
 import type { TokenUsage } from './cost/pricing';
+import { RefusedParameters, refusesParameter } from './refusedParameters';
 
 export interface ChatMessageParam {
   role: 'system' | 'user' | 'assistant';
@@ -17,6 +18,8 @@ export interface ChatRequest {
   maxTokens?: number;
   temperature?: number;
   stop?: string[];
+  /** OpenAI's `prompt_cache_key`: requests with the same key and prompt start reach the same cache. */
+  promptCacheKey?: string;
   signal?: AbortSignal;
   /** Called with each piece of streamed text. */
   onDelta?: (text: string) => void;
@@ -65,7 +68,11 @@ export interface ClientOptions {
   /** Injectable for tests: resolves after ms unless the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** What servers refused so far; shared by the clients of one session so a rebuilt client remembers. */
+  refusedParameters?: RefusedParameters;
 }
+
+const CACHE_KEY_PARAMETER = 'prompt_cache_key';
 
 const MAX_RETRY_DELAY_MS = 60_000;
 
@@ -75,6 +82,7 @@ export class OpenAIClient {
   private readonly maxRetries: number;
   private readonly sleep: NonNullable<ClientOptions['sleep']>;
   private readonly now: () => number;
+  private readonly refused: RefusedParameters;
 
   constructor(private readonly options: ClientOptions) {
     this.sdk = new OpenAI({
@@ -91,6 +99,7 @@ export class OpenAIClient {
     this.maxRetries = options.maxRetries ?? 2;
     this.sleep = options.sleep ?? abortableSleep;
     this.now = options.now ?? Date.now;
+    this.refused = options.refusedParameters ?? new RefusedParameters();
   }
 
   /** Cheap authenticated call, used to check a key. */
@@ -136,6 +145,8 @@ export class OpenAIClient {
         }, this.idleTimeoutMs);
       };
       let streamStarted = false;
+      const cacheKey =
+        request.promptCacheKey !== undefined && !this.refused.has(this.options.baseUrl, CACHE_KEY_PARAMETER) ? request.promptCacheKey : undefined;
       try {
         result.sent = true;
         const stream = await this.sdk.chat.completions.create(
@@ -147,6 +158,7 @@ export class OpenAIClient {
             max_tokens: request.maxTokens,
             temperature: request.temperature,
             stop: request.stop?.length ? request.stop : undefined,
+            ...(cacheKey !== undefined ? { prompt_cache_key: cacheKey } : {}),
           },
           { signal: controller.signal },
         );
@@ -186,6 +198,12 @@ export class OpenAIClient {
       } catch (error) {
         if (request.signal?.aborted) return finish('cancelled');
         if (stalled) return finish('stalled', this.streamError('stalled'));
+        if (!streamStarted && cacheKey !== undefined && refusesParameter(error, CACHE_KEY_PARAMETER)) {
+          // A strict server: the key only saves money where it is understood. Ask again without it, at once.
+          this.refused.add(this.options.baseUrl, CACHE_KEY_PARAMETER);
+          attempt--;
+          continue;
+        }
         const pennyError = this.toPennyError(error, context);
         if (streamStarted) {
           // Never retry a started stream: the user has seen its text and it was billed.

@@ -4,6 +4,7 @@ import { PriceBook } from '../core/cost/pricing';
 import { Disposable } from '../core/disposable';
 import { PennyError } from '../core/errors';
 import { OpenAIClient } from '../core/openaiClient';
+import { RefusedParameters } from '../core/refusedParameters';
 import type { ApiKeyStore } from './apiKey';
 import type { Logger } from './logger';
 import { onSettingsChanged, readSettings } from './settings';
@@ -11,6 +12,8 @@ import { onSettingsChanged, readSettings } from './settings';
 export class ClientProvider extends Disposable {
   private client?: Promise<OpenAIClient>;
   private prices?: PriceBook;
+  /** Outlives the clients: a server that refused a parameter is not asked with it again after a settings change. */
+  private readonly refusedParameters = new RefusedParameters();
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -47,6 +50,7 @@ export class ClientProvider extends Disposable {
     return new OpenAIClient({
       baseUrl,
       apiKey,
+      refusedParameters: this.refusedParameters,
       onRetry: ({ attempt, delayMs, error }) => this.log.warn(`retry ${attempt} in ${delayMs} ms: ${error.message}`),
     });
   }

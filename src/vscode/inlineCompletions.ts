@@ -5,18 +5,18 @@ import { runInBackground } from '../core/background';
 import { Disposable } from '../core/disposable';
 import { CompletionBudgetPause } from '../core/budgetWatch';
 import { meteredCompletionBackend } from '../core/completion/backend';
-import { CompletionEngine } from '../core/completion/engine';
+import type { LanguageFacts } from '../core/completion/context/definitions';
+import { PENNY_ENGINE, pennyContext } from '../core/completion/defaults';
+import { CompletionEngine, realClock } from '../core/completion/engine';
 import type { PennyError } from '../core/errors';
 import { coveredSuffixLength } from '../core/completion/postprocess';
 import { windowOffsets } from '../core/completion/prompt';
-import { relevantSnippets, type OpenDocument } from '../core/completion/snippets';
 import type { MeteredClient } from '../core/meteredClient';
+import type { EditorActivity } from './editorActivity';
 import type { Logger } from './logger';
 import { editorShowsInlineSuggestions, excludedFiles, readSettings } from './settings';
 
 const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
-const MAX_PROMPT_TOKENS = 1500;
-const CACHE_SIZE = 100;
 const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', 'quota']);
 
 export class PennyInlineCompletions extends Disposable implements vscode.InlineCompletionItemProvider {
@@ -29,6 +29,8 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
     metered: MeteredClient,
     private readonly log: Logger,
     onBudgetPause: (reason: string | undefined) => void,
+    facts: LanguageFacts,
+    activity: EditorActivity,
   ) {
     super();
     this.budgetPause = new CompletionBudgetPause(metered, { onChange: onBudgetPause, onError: (m) => log.warn(m) });
@@ -37,11 +39,15 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
       () => readSettings().completionModel,
       (error) => this.failed(error),
     );
-    this.engine = new CompletionEngine(backend, {
-      debounceMs: readSettings().debounceMs,
-      maxPromptTokens: MAX_PROMPT_TOKENS,
-      cacheSize: CACHE_SIZE,
+    const context = pennyContext({
+      facts,
+      edits: activity.edits,
+      openDocuments: () => activity.openDocuments(),
+      isExcluded: (path) => excludedFiles()(path),
+      clock: realClock,
+      onError: (m) => log.warn(m),
     });
+    this.engine = new CompletionEngine(backend, { ...PENNY_ENGINE, debounceMs: readSettings().debounceMs }, realClock, context);
     this.register(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
   }
 
@@ -78,7 +84,7 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
         prefixOffset,
         languageId: document.languageId,
         relativePath: vscode.workspace.asRelativePath(document.uri, false),
-        snippets: () => relevantSnippets(prefix.slice(-2_000), this.otherOpenDocuments(document)),
+        version: document.version,
       },
       signal,
     );
@@ -86,15 +92,6 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
     // Auto-closed brackets the completion writes itself are replaced, not pushed behind it.
     const end = replaceEnd.translate(0, coveredSuffixLength(result.text, suffix));
     return [new vscode.InlineCompletionItem(accepted + result.text, new vscode.Range(replaceStart, end))];
-  }
-
-  private otherOpenDocuments(current: vscode.TextDocument): OpenDocument[] {
-    const isExcluded = excludedFiles();
-    return vscode.workspace.textDocuments
-      .filter((d) => d !== current && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote'))
-      .map((d) => ({ path: vscode.workspace.asRelativePath(d.uri, false), document: d }))
-      .filter(({ path }) => !isExcluded(path))
-      .map(({ path, document }) => ({ path, text: document.getText() }));
   }
 
   private enabledFor(document: vscode.TextDocument): boolean {

@@ -13,14 +13,16 @@
 // region (300), --react MS (250), --no-prompt-cache, --json PATH (test-results/bench-completions.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { PENNY_ENGINE } from '../../src/core/completion/defaults';
 import { OpenAIClient } from '../../src/core/openaiClient';
 import { warmUpTokenizer } from '../../src/core/cost/tokenCount';
 import { MockOpenAIServer } from '../server/mockOpenAI';
-import { ContinuationServer } from './completions/backend';
+import { CACHE_RULES, ContinuationServer } from './completions/backend';
 import { DEFAULT_FILES, loadFiles, pickRegions, prng, typingGaps, type Region } from './completions/corpus';
 import { checkMess, type MessSample } from './completions/messy';
 import { markdown, ratios, summarize, targets } from './completions/report';
 import { runEngine, type EngineConfig } from './completions/run';
+import { PROVIDER_ROUND_TRIP_MS, Workspaces } from './completions/workspace';
 
 interface Options {
   seed: number;
@@ -68,9 +70,21 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-/** The extension's defaults (src/vscode/inlineCompletions.ts, penny.inlineCompletions.debounceMs). */
+/** The setting's default (penny.inlineCompletions.debounceMs): Penny's ceiling, and Penny today's fixed debounce. */
+const DEBOUNCE_MS = 275;
+/** Penny as it was before cross-file context: fixed debounce, the cursor-window layout, 1,500 tokens, snippets of open files. */
+const BASELINE: EngineConfig = {
+  id: 'pennyBaseline',
+  label: 'Penny today',
+  options: { debounceMs: DEBOUNCE_MS, maxPromptTokens: 1500, cacheSize: 100 },
+  honourCancel: true,
+  answers: 'clean',
+};
+
+/** The extension's engine (src/core/completion/defaults.ts), beside Penny today and two others. */
 const ENGINES: EngineConfig[] = [
-  { id: 'penny', label: 'Penny', options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 }, honourCancel: true, answers: 'clean' },
+  { id: 'penny', label: 'Penny', options: { ...PENNY_ENGINE, debounceMs: DEBOUNCE_MS }, honourCancel: true, answers: 'clean', context: true },
+  BASELINE,
   // Naive: a request on every keystroke (no debounce, no cache, no waiting for a request on its way), and
   // requests are never cancelled (each one runs and is billed in full).
   {
@@ -82,19 +96,23 @@ const ENGINES: EngineConfig[] = [
   },
   // Continue: 350 ms debounce, 1,024-token prompts, stale requests cancelled, an exact-prefix LRU cache;
   // no typing through a shown suggestion, no waiting for a request on its way, no skipping finished lines.
+  // Its context (imports, LSP definitions, recent edits, similar windows) comes from the same sources
+  // as Penny's, into what its prompt leaves for snippets; no layout for the cache, no cache key.
   {
     id: 'continueLike',
     label: 'Continue-like',
     options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000, typeThrough: false, recycle: false, skipFinishedLines: false },
     honourCancel: true,
     answers: 'clean',
+    context: true,
   },
   {
     id: 'pennyMessy',
     label: 'Penny, messy answers',
-    options: { debounceMs: 275, maxPromptTokens: 1500, cacheSize: 100 },
+    options: { ...PENNY_ENGINE, debounceMs: DEBOUNCE_MS },
     honourCancel: true,
     answers: 'messy',
+    context: true,
   },
 ];
 
@@ -117,7 +135,8 @@ async function main(): Promise<void> {
   server.promptCaching = options.promptCache;
   const client = new OpenAIClient({ baseUrl: mock.url, apiKey: 'sk-bench-local', maxRetries: 0 });
   const results = [];
-  const context = { client, server, regions, gaps, ttftMs: options.ttft, tokensPerSecond: options.tps, reactionMs: options.react };
+  const workspaces = new Workspaces(nodeModulesDir(), files);
+  const context = { client, server, regions, gaps, ttftMs: options.ttft, tokensPerSecond: options.tps, reactionMs: options.react, workspaces };
   try {
     // Warm-up, not measured: the first engine to run would otherwise pay the JIT's compile time in its CPU figures.
     await runEngine(ENGINES[0], { ...context, regions: regions.slice(0, 4) });
@@ -128,7 +147,7 @@ async function main(): Promise<void> {
 
   const byId = new Map(results.map((result) => [result.config.id, summarize(result)]));
   const penny = byId.get('penny')!;
-  const r = ratios(penny, byId.get('naive')!, byId.get('continueLike')!);
+  const r = ratios(penny, byId.get('naive')!, byId.get('continueLike')!, byId.get('pennyBaseline')!);
   // Every request of both Penny runs: each true continuation wrapped in every kind of mess.
   const samples: MessSample[] = results.filter((result) => result.config.id.startsWith('penny')).flatMap((result) => result.samples);
   const mess = checkMess(samples);
@@ -141,6 +160,13 @@ async function main(): Promise<void> {
       `${workload.workloadChars.toLocaleString('en-US')} characters = ${workload.workloadKeys.toLocaleString('en-US')} keystrokes without completions ` +
       `(a line break and the next line's indentation are one keystroke). "Per 1k keys" is per 1,000 of those keystrokes, the same for every engine. ` +
       `Virtual typing time per engine ≈ ${Math.round(workload.virtualMs / 60_000)} min.`,
+    '',
+    `Workspaces: each file's project (${Object.entries(workspaces.projectSizes())
+      .map(([root, n]) => `${root}: ${n} files`)
+      .join(', ')}); the TypeScript language service plays VS Code's definition, type-definition and symbol providers ` +
+      `(its real time plus ${PROVIDER_ROUND_TRIP_MS} ms a call, in virtual time). Open beside each file: up to 3 files it imports. ` +
+      `Prompt cache: ${CACHE_RULES.minTokens}+ token prefixes in steps of ${CACHE_RULES.stepTokens}, routed by the first ~${CACHE_RULES.routeChars} characters and prompt_cache_key, ` +
+      `${CACHE_RULES.perRoutePerMinute} requests a minute per route, ${CACHE_RULES.idleMs / 60_000} min idle expiry.`,
   ];
   const report = markdown({ header, summaries: [...byId.values()], ratios: r, mess, targets: checks });
   console.log(report);
@@ -159,7 +185,18 @@ async function main(): Promise<void> {
       keystrokes: workload.workloadKeys,
       characters: workload.workloadChars,
     },
-    engines: Object.fromEntries(results.map((result) => [result.config.id, { config: result.config, ...summarize(result), engineStats: result.engine }])),
+    engines: Object.fromEntries(
+      results.map((result) => [
+        result.config.id,
+        {
+          config: result.config,
+          ...summarize(result),
+          engineStats: result.engine,
+          // The definitions prompts lacked most often: where context recall is lost.
+          contextMissed: [...result.recall.missed].sort((a, b) => b[1] - a[1]).slice(0, 25),
+        },
+      ]),
+    ),
     ratios: r,
     messy: { ...mess, share: mess.total ? mess.exact / mess.total : 0 },
     targets: checks,

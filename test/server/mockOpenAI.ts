@@ -81,7 +81,38 @@ export interface MockServerOptions {
   models?: string[];
   /** The reply used when the queue is empty, also after reset() (default: content "OK"). */
   defaultReply?: ReplyScript;
+  /**
+   * Behave like an OpenAI-compatible server validating against an older schema: a chat request with
+   * a parameter outside KNOWN_CHAT_PARAMETERS (e.g. `prompt_cache_key`) gets 400, as OpenAI words it.
+   */
+  strictParameters?: boolean;
 }
+
+/** The Chat Completions parameters a strict server knows; anything newer it refuses. */
+export const KNOWN_CHAT_PARAMETERS = [
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'user',
+  'seed',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'response_format',
+  'service_tier',
+];
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o-mini-2024-07-18', 'gpt-4o', 'gpt-4o-2024-08-06'];
 const FALLBACK_REPLY: ScriptedReply = { content: 'OK' };
@@ -297,6 +328,8 @@ export class MockOpenAIServer {
     if (!Array.isArray(body.messages)) {
       throw new HttpFailure(400, "Missing required parameter: 'messages'.", 'invalid_request_error', 'missing_required_parameter', 'messages');
     }
+    const unknown = this.options.strictParameters ? Object.keys(body).find((key) => !KNOWN_CHAT_PARAMETERS.includes(key)) : undefined;
+    if (unknown !== undefined) throw new HttpFailure(400, `Unrecognized request argument supplied: ${unknown}`, 'invalid_request_error');
     if (this.options.models && !this.options.models.includes(body.model)) {
       throw new HttpFailure(404, `The model \`${body.model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found');
     }

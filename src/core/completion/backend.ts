@@ -13,6 +13,7 @@ export function meteredCompletionBackend(metered: MeteredRunner, model: () => st
       maxTokens: prompt.maxTokens,
       temperature: 0,
       stop: prompt.stop,
+      promptCacheKey: prompt.cacheKey,
       signal,
       isEnough,
     });

@@ -1,7 +1,10 @@
 // The completion engine the extension and the benchmark share. Cost control lives here:
 // a debounce, one request in flight (a newer keystroke cancels the older request), and a cache
 // that serves typing through a shown suggestion, or deleting back to it, without a new request.
-import { buildCompletionPrompt, wantsMultiline, type CompletionContext, type CompletionPrompt, type Snippet } from './prompt';
+import { PromptCacheKeys } from './cacheKey';
+import type { ContextGatherer } from './context/gatherer';
+import { AdaptiveDebounce } from './debounce';
+import { buildCompletionPrompt, wantsMultiline, type CompletionContext, type CompletionPrompt, type PromptLayout, type Snippet } from './prompt';
 import { cleanCompletion, singleLineComplete } from './postprocess';
 
 export interface CompletionBackendResult {
@@ -22,6 +25,7 @@ export interface Clock {
 }
 
 export interface EngineOptions {
+  /** The debounce; with `adaptiveDebounce` its ceiling. */
   debounceMs: number;
   maxPromptTokens: number;
   cacheSize: number;
@@ -31,6 +35,12 @@ export interface EngineOptions {
   recycle?: boolean;
   /** Send nothing at the end of a line that is already complete (default on). */
   skipFinishedLines?: boolean;
+  /** Wait less where the typing rhythm and the position say the user has stopped (default off). */
+  adaptiveDebounce?: boolean;
+  /** The prompt's layout (default `cursorWindow`). */
+  layout?: PromptLayout;
+  /** Send a `prompt_cache_key` per document (default off). */
+  promptCacheKey?: boolean;
 }
 
 export interface EngineRequest extends Omit<CompletionContext, 'snippets'> {
@@ -38,6 +48,8 @@ export interface EngineRequest extends Omit<CompletionContext, 'snippets'> {
   documentKey: string;
   /** Code from other open files, gathered only when a request is actually sent. */
   snippets?: () => Snippet[];
+  /** The document's version: context is gathered once per version and cursor offset. */
+  version?: number;
 }
 
 export type CompletionSource = 'cache' | 'network';
@@ -119,12 +131,16 @@ export const realClock: Clock = {
 export class CompletionEngine {
   private readonly cache: CacheEntry[] = [];
   private inFlight?: Flight;
+  private readonly debounce = new AdaptiveDebounce();
+  private readonly cacheKeys = new PromptCacheKeys();
   readonly stats: EngineStats = { requests: 0, cacheHits: 0, cancelled: 0, recycled: 0, skipped: 0 };
 
   constructor(
     private readonly backend: CompletionBackend,
     private options: EngineOptions,
     private readonly clock: Clock = realClock,
+    /** Cross-file context, gathered in the background as the user types. */
+    private readonly context?: ContextGatherer,
   ) {}
 
   configure(options: Partial<EngineOptions>): void {
@@ -133,6 +149,16 @@ export class CompletionEngine {
 
   /** The suggestion for this cursor position, or undefined. Resolves undefined once `signal` aborts. */
   async complete(request: EngineRequest, signal: AbortSignal): Promise<{ text: string; source: CompletionSource } | undefined> {
+    this.debounce.keystroke(this.clock.now());
+    const offset = (request.prefixOffset ?? 0) + request.prefix.length;
+    this.context?.prepare({
+      documentKey: request.documentKey,
+      path: request.relativePath,
+      languageId: request.languageId,
+      version: request.version ?? offset,
+      offset,
+      prefix: request.prefix,
+    });
     const cached = this.fromCache(request);
     if (cached !== undefined) {
       this.stats.cacheHits++;
@@ -190,8 +216,14 @@ export class CompletionEngine {
 
   private async fetch(request: EngineRequest, flight: Flight): Promise<string | undefined> {
     const { signal } = flight.controller;
-    if (!(await this.clock.sleep(this.options.debounceMs, signal))) return undefined;
-    const prompt = buildCompletionPrompt({ ...request, snippets: request.snippets?.() }, this.options.maxPromptTokens);
+    const { debounceMs } = this.options;
+    const delay = this.options.adaptiveDebounce ? this.debounce.delayMs(request.prefix.slice(request.prefix.lastIndexOf('\n') + 1), debounceMs) : debounceMs;
+    if (!(await this.clock.sleep(delay, signal))) return undefined;
+    // Whatever context is ready now: gathering never holds a request up.
+    const context = this.context?.snippets(request.documentKey);
+    const snippets = [...(context?.fileWide ?? []), ...(context?.stable ?? []), ...(request.snippets?.() ?? [])];
+    const prompt = buildCompletionPrompt({ ...request, snippets, recentSnippets: context?.recent }, this.options.maxPromptTokens, this.options.layout);
+    if (this.options.promptCacheKey) prompt.cacheKey = this.cacheKeys.keyFor(request.documentKey, this.clock.now());
     this.stats.requests++;
     flight.sent = true;
     const result = await this.backend(prompt, signal, prompt.multiline ? undefined : singleLineComplete);

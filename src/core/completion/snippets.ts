@@ -1,5 +1,6 @@
 // Relevant code from other open files for a completion prompt: windows of lines that share the
 // most identifiers with the code just before the cursor (Jaccard similarity, as Copilot does).
+import type { ContextQuery, ContextSource } from './context/gatherer';
 import type { Snippet } from './prompt';
 
 export interface OpenDocument {
@@ -34,6 +35,20 @@ export function relevantSnippets(prefix: string, documents: readonly OpenDocumen
     .sort((a, b) => b.score - a.score)
     .slice(0, maxSnippets)
     .map((s) => s.snippet);
+}
+
+/** The similar windows as a context source: `documents` are the open and recently viewed files, none of them excluded. */
+export class SimilarFilesSource implements ContextSource {
+  readonly name = 'similarFiles';
+
+  constructor(private readonly documents: () => readonly OpenDocument[]) {}
+
+  async gather(query: ContextQuery): Promise<Snippet[]> {
+    return relevantSnippets(
+      query.prefix.slice(-2_000),
+      this.documents().filter((d) => d.path !== query.path),
+    );
+  }
 }
 
 function identifiers(text: string): Set<string> {

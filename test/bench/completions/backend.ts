@@ -1,7 +1,7 @@
 // The benchmark's completion backend: every request really goes over HTTP, through the extension's
 // OpenAIClient, to the local OpenAI-compatible server, which answers with the text the bench
-// registered for that prompt and reports usage with real o200k token counts (and OpenAI's automatic
-// prompt caching: prompts of 1,024+ tokens sharing a prefix with a recent one, in steps of 128).
+// registered for that prompt and reports usage with real o200k token counts, and cached tokens as
+// OpenAI's prompt cache would (PromptCacheSimulator).
 // The HTTP round trip itself is instant; the model's latency (time to first token, then tokens per
 // second) is spent in virtual time, where a cancellation can cut it short.
 import { performance } from 'node:perf_hooks';
@@ -62,10 +62,37 @@ export function applyStopAndLimit(content: string, stop: string[] | undefined, m
   return { content: text, finishReason: 'stop' };
 }
 
-interface RecentPrompt {
+interface SeenPrompt {
   system: string;
   user: string;
-  at: number;
+  lastUsed: number;
+}
+
+/** One cache machine: what it has seen, and when it was sent requests (its rate). */
+interface Machine {
+  prompts: SeenPrompt[];
+  sends: number[];
+}
+
+/**
+ * OpenAI's prompt cache as documented ("Prompt Caching 201", the Azure guide): a request is routed
+ * by a hash of its prompt's start (about 256 tokens) plus its `prompt_cache_key`; the machine it
+ * reaches bills the longest prefix it has seen in the last 5 minutes (idle time: OpenAI says 5 to
+ * 10; the short end here) at the cached price, if that prefix is 1,024 tokens or more, counted in
+ * steps of 128. One route serves about 15 requests a minute; beyond that requests spill to
+ * machines that have seen nothing.
+ */
+export const CACHE_RULES = {
+  routeChars: 1_000,
+  idleMs: 5 * 60_000,
+  minTokens: 1024,
+  stepTokens: 128,
+  perRoutePerMinute: 15,
+};
+
+export interface CacheStats {
+  /** Requests that spilled past a route's rate to a cold machine. */
+  spilled: number;
 }
 
 /**
@@ -74,8 +101,9 @@ interface RecentPrompt {
  */
 export class ContinuationServer {
   private readonly answers = new Map<string, string>();
-  private readonly recent: RecentPrompt[] = [];
+  private readonly machines = new Map<string, Machine>();
   private readonly systemTokens = new Map<string, number>();
+  readonly cacheStats: CacheStats = { spilled: 0 };
   /** Whether to model OpenAI's automatic prompt caching (on by default, as on the real API). */
   promptCaching = true;
   /** The (virtual) time the cache's 5-minute lifetime is measured in. */
@@ -97,11 +125,12 @@ export class ContinuationServer {
   }
 
   resetCache(): void {
-    this.recent.length = 0;
+    this.machines.clear();
+    this.cacheStats.spilled = 0;
   }
 
   private reply(request: RecordedRequest): ScriptedReply {
-    const body = request.body as { messages: ChatMessageParam[]; max_tokens?: number; stop?: string[] };
+    const body = request.body as { messages: ChatMessageParam[]; max_tokens?: number; stop?: string[]; prompt_cache_key?: string };
     const messages = body.messages;
     const user = messages[messages.length - 1].content;
     const answer = this.answers.get(user);
@@ -112,7 +141,11 @@ export class ContinuationServer {
       content,
       finishReason,
       chunkSize: 256,
-      usage: { prompt_tokens: promptTokens, completion_tokens: countTextTokens(content), cached_tokens: this.cachedTokens(messages, promptTokens) },
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: countTextTokens(content),
+        cached_tokens: this.cachedTokens(messages, promptTokens, body.prompt_cache_key),
+      },
     };
   }
 
@@ -130,33 +163,41 @@ export class ContinuationServer {
     return tokens;
   }
 
-  /**
-   * OpenAI caches prompts of 1,024 tokens or more: a request whose prompt starts like one seen in the
-   * last 5 minutes gets that shared prefix (counted in steps of 128 tokens) at the cached price.
-   */
-  private cachedTokens(messages: ChatMessageParam[], promptTokens: number): number {
+  /** Cached tokens by CACHE_RULES, in the (virtual) time of `now`. */
+  private cachedTokens(messages: ChatMessageParam[], promptTokens: number, cacheKey: string | undefined): number {
     const now = this.now();
     const system = messages.length > 1 ? messages[0].content : '';
     const user = messages[messages.length - 1].content;
-    while (this.recent.length > 0 && now - this.recent[0].at > 5 * 60_000) this.recent.shift();
+    const route = `${cacheKey ?? ''}\u0000${(system + user).slice(0, CACHE_RULES.routeChars)}`;
+    let machine = this.machines.get(route);
+    if (!machine) this.machines.set(route, (machine = { prompts: [], sends: [] }));
+    machine.sends = machine.sends.filter((at) => now - at < 60_000);
+    if (this.promptCaching && machine.sends.length >= CACHE_RULES.perRoutePerMinute) {
+      this.cacheStats.spilled++;
+      return 0; // a cold machine: nothing cached, and this machine does not see the prompt
+    }
+    machine.sends.push(now);
+    machine.prompts = machine.prompts.filter((seen) => now - seen.lastUsed <= CACHE_RULES.idleMs);
     let shared = 0;
-    if (this.promptCaching && promptTokens >= 1024) {
+    if (this.promptCaching && promptTokens >= CACHE_RULES.minTokens) {
       let common = -1;
-      for (const seen of this.recent) {
+      let best: SeenPrompt | undefined;
+      for (const seen of machine.prompts) {
         if (seen.system !== system) continue;
         let i = 0;
         const limit = Math.min(seen.user.length, user.length);
         while (i < limit && seen.user.charCodeAt(i) === user.charCodeAt(i)) i++;
-        common = Math.max(common, i);
+        if (i > common) [common, best] = [i, seen];
       }
       // A shared prefix shorter than 1,024 characters cannot be 1,024 tokens: skip counting it.
-      if (common >= 0 && system.length + common >= 1024) {
+      if (best && system.length + common >= CACHE_RULES.minTokens) {
         const sharedTokens = this.chatTokens([...messages.slice(0, -1), { role: 'user', content: user.slice(0, common) }]) - 3;
-        shared = sharedTokens >= 1024 ? Math.floor(sharedTokens / 128) * 128 : 0;
+        shared = sharedTokens >= CACHE_RULES.minTokens ? Math.floor(sharedTokens / CACHE_RULES.stepTokens) * CACHE_RULES.stepTokens : 0;
+        if (shared > 0) best.lastUsed = now;
       }
     }
-    this.recent.push({ system, user, at: now });
-    if (this.recent.length > 64) this.recent.shift();
+    machine.prompts.push({ system, user, lastUsed: now });
+    if (machine.prompts.length > 64) machine.prompts.shift();
     return Math.min(shared, promptTokens);
   }
 }
@@ -224,6 +265,7 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
         maxTokens: prompt.maxTokens,
         temperature: 0,
         stop: prompt.stop,
+        promptCacheKey: prompt.cacheKey,
       }),
     );
     if (result.outcome !== 'ok' && result.outcome !== 'length') {

@@ -34,6 +34,14 @@ export interface EngineSummary {
   latencyMs: { p50: number; p95: number; shown: number };
   latencyNetworkMs: { p50: number; p95: number; shown: number };
   cpuPerKeystrokeUs: { p50: number; p95: number; max: number; calls: number };
+  /** Of the identifiers in true continuations defined outside what the prompt shows of the file, the share whose definition the prompt had. */
+  contextRecall: number;
+  /** Cached ÷ all prompt tokens. */
+  cachedShare: number;
+  /** Requests priced from the API's usage ÷ requests (cancelled and ended-early requests are estimated). */
+  exactShare: number;
+  /** Context gathering, off the keystroke path (virtual ms: the language service's real time plus a round trip per call). */
+  contextGatheringMs: { p50: number; p95: number; count: number };
   totals: {
     workloadKeystrokes: number;
     workloadChars: number;
@@ -52,6 +60,9 @@ export interface EngineSummary {
     virtualMinutes: number;
     realSeconds: number;
     promptMismatches: number;
+    recallNeeded: number;
+    recallShown: number;
+    spilled: number;
   };
 }
 
@@ -80,6 +91,10 @@ export function summarize(run: RunResult): EngineSummary {
     latencyMs: { p50: percentile(typing.latencyMs, 50), p95: percentile(typing.latencyMs, 95), shown: typing.latencyMs.length },
     latencyNetworkMs: { p50: percentile(typing.latencyNetworkMs, 50), p95: percentile(typing.latencyNetworkMs, 95), shown: typing.latencyNetworkMs.length },
     cpuPerKeystrokeUs: { p50: percentile(us, 50), p95: percentile(us, 95), max: Math.max(...us), calls: us.length },
+    contextRecall: run.recall.needed > 0 ? run.recall.shown / run.recall.needed : 0,
+    cachedShare: meter.promptTokens > 0 ? meter.cachedTokens / meter.promptTokens : 0,
+    exactShare: meter.requests > 0 ? (meter.requests - meter.cancelled - meter.endedEarly) / meter.requests : 1,
+    contextGatheringMs: { p50: percentile(run.gatherMs, 50), p95: percentile(run.gatherMs, 95), count: run.gatherMs.length },
     totals: {
       workloadKeystrokes: run.workloadKeys,
       workloadChars: run.workloadChars,
@@ -98,6 +113,9 @@ export function summarize(run: RunResult): EngineSummary {
       virtualMinutes: run.virtualMs / 60_000,
       realSeconds: run.realMs / 1000,
       promptMismatches: run.promptMismatches,
+      recallNeeded: run.recall.needed,
+      recallShown: run.recall.shown,
+      spilled: run.spilled,
     },
   };
 }
@@ -114,15 +132,24 @@ export interface Ratios {
   usdPerAcceptedCharVsContinue: number;
   acceptedCharsVsContinue: number;
   usdVsContinue: number;
+  /** Penny today (pennyBaseline), measured in the same run. */
+  contextRecallVsBaseline: number;
+  networkLatencyP50VsBaseline: number;
+  requestsVsBaseline: number;
+  usdPerAcceptedCharVsBaseline: number;
 }
 
-export function ratios(penny: EngineSummary, naive: EngineSummary, continueLike: EngineSummary): Ratios {
+export function ratios(penny: EngineSummary, naive: EngineSummary, continueLike: EngineSummary, baseline: EngineSummary): Ratios {
   return {
     requestsVsNaive: penny.requestsPer1k / naive.requestsPer1k,
     usdVsNaive: penny.usdPer1k / naive.usdPer1k,
     usdPerAcceptedCharVsContinue: penny.usdPer1kAcceptedChars / continueLike.usdPer1kAcceptedChars,
     acceptedCharsVsContinue: penny.acceptedCharsPer1k / continueLike.acceptedCharsPer1k,
     usdVsContinue: penny.usdPer1k / continueLike.usdPer1k,
+    contextRecallVsBaseline: penny.contextRecall / baseline.contextRecall,
+    networkLatencyP50VsBaseline: penny.latencyNetworkMs.p50 / baseline.latencyNetworkMs.p50,
+    requestsVsBaseline: penny.requestsPer1k / baseline.requestsPer1k,
+    usdPerAcceptedCharVsBaseline: penny.usdPer1kAcceptedChars / baseline.usdPer1kAcceptedChars,
   };
 }
 
@@ -134,6 +161,21 @@ export function targets(penny: EngineSummary, r: Ratios, mess: MessReport): Targ
     { name: 'dollars per accepted character < Continue-like', value: `${fixed(r.usdPerAcceptedCharVsContinue, 3)}x`, pass: r.usdPerAcceptedCharVsContinue < 1 },
     { name: 'messy answers cleaned exactly >= 95%', value: pct(messShare), pass: messShare >= 0.95 },
     { name: 'engine CPU per keystroke p95 < 1 ms', value: `${fixed(penny.cpuPerKeystrokeUs.p95, 1)} µs`, pass: penny.cpuPerKeystrokeUs.p95 < 1000 },
+    { name: 'context recall >= 0.8', value: fixed(penny.contextRecall, 3), pass: penny.contextRecall >= 0.8 },
+    { name: 'context recall >= 2x Penny today', value: `${fixed(r.contextRecallVsBaseline, 2)}x`, pass: r.contextRecallVsBaseline >= 2 },
+    { name: 'completion prompt tokens cached >= 50%', value: pct(penny.cachedShare), pass: penny.cachedShare >= 0.5 },
+    {
+      name: 'dollars per accepted character <= 0.5x Continue-like',
+      value: `${fixed(r.usdPerAcceptedCharVsContinue, 3)}x`,
+      pass: r.usdPerAcceptedCharVsContinue <= 0.5,
+    },
+    {
+      name: 'keystroke → network suggestion p50 <= 0.8x Penny today',
+      value: `${fixed(r.networkLatencyP50VsBaseline, 3)}x`,
+      pass: r.networkLatencyP50VsBaseline <= 0.8,
+    },
+    { name: 'requests per 1k keystrokes <= Penny today', value: `${fixed(r.requestsVsBaseline, 3)}x`, pass: r.requestsVsBaseline <= 1 },
+    { name: 'requests priced from usage >= 90%', value: pct(penny.exactShare), pass: penny.exactShare >= 0.9 },
   ];
 }
 
@@ -187,6 +229,14 @@ export function table(summaries: EngineSummary[]): string[] {
     ['keystroke → suggestion p50 / p95 (virtual ms)', (s) => `${int(s.latencyMs.p50)} / ${int(s.latencyMs.p95)}`],
     ['… network answers only p50 / p95', (s) => `${int(s.latencyNetworkMs.p50)} / ${int(s.latencyNetworkMs.p95)}`],
     ['engine CPU / keystroke p50 / p95 (real µs)', (s) => `${one(s.cpuPerKeystrokeUs.p50)} / ${one(s.cpuPerKeystrokeUs.p95)}`],
+    ['context recall (definitions the prompt shows)', (s) => `${fixed(s.contextRecall, 3)} (${s.totals.recallShown} / ${s.totals.recallNeeded})`],
+    ['cached share of prompt tokens', (s) => pct(s.cachedShare)],
+    ['requests priced from usage (exact)', (s) => pct(s.exactShare)],
+    ["requests past a cache route's rate / 1k keys", (s) => one((s.totals.spilled * 1000) / s.totals.workloadKeystrokes)],
+    [
+      'context gathering p50 / p95 (ms, off the keystroke path)',
+      (s) => (s.contextGatheringMs.count > 0 ? `${one(s.contextGatheringMs.p50)} / ${one(s.contextGatheringMs.p95)}` : '–'),
+    ],
   ];
   const out: string[] = [];
   out.push(`| per 1,000 keystrokes | ${summaries.map((s) => s.label).join(' | ')} |`);
@@ -200,6 +250,9 @@ export function markdown(input: ReportInput): string {
   const out: string[] = [...input.header, '', ...table(summaries), ''];
   const r = input.ratios;
   out.push('Ratios (Penny ÷ other):');
+  out.push(
+    `- vs Penny today: context recall ${fixed(r.contextRecallVsBaseline, 2)}x, keystroke → network suggestion p50 ${fixed(r.networkLatencyP50VsBaseline, 3)}x, requests ${fixed(r.requestsVsBaseline, 3)}x, dollars per accepted char ${fixed(r.usdPerAcceptedCharVsBaseline, 3)}x`,
+  );
   out.push(`- vs naive: requests ${fixed(r.requestsVsNaive, 3)}x, dollars ${fixed(r.usdVsNaive, 3)}x`);
   out.push(
     `- vs Continue-like: dollars per accepted char ${fixed(r.usdPerAcceptedCharVsContinue, 3)}x, accepted chars ${fixed(r.acceptedCharsVsContinue, 2)}x, dollars ${fixed(r.usdVsContinue, 2)}x`,

@@ -1,13 +1,19 @@
 // One engine configuration typed through every region, in virtual time, against the local server.
 import { performance } from 'node:perf_hooks';
+import { RecentEdits } from '../../../src/core/completion/context/recentEdits';
+import { pennyContext } from '../../../src/core/completion/defaults';
 import { CompletionEngine, type EngineOptions, type EngineStats } from '../../../src/core/completion/engine';
 import { CURSOR } from '../../../src/core/completion/prompt';
+import type { OpenDocument } from '../../../src/core/completion/snippets';
+import { compileExcludes, DEFAULT_EXCLUDES } from '../../../src/core/exclusions';
 import type { OpenAIClient } from '../../../src/core/openaiClient';
 import { newMeter, simulatedBackend, type ContinuationServer, type Meter } from './backend';
 import { keystrokeLength, trueContinuation, type Region } from './corpus';
 import { MESS_KINDS, cleanAnswer, messify, type MessSample } from './messy';
+import { countRecall, newRecall, type RecallCount } from './recall';
 import { TypingSession, newTypingMetrics, type Call, type CompleteFn, type TypingMetrics } from './typist';
 import { RealWork, VirtualClock } from './virtualClock';
+import type { Workspaces } from './workspace';
 
 export interface EngineConfig {
   /** Key in the JSON report. */
@@ -19,6 +25,12 @@ export interface EngineConfig {
   honourCancel: boolean;
   /** What the model answers: the true continuation in tags, or wrapped in chat-model mess. */
   answers: 'clean' | 'messy';
+  /**
+   * Gathers cross-file context with the extension's sources (pennyContext: definitions through the
+   * language providers, recent edits, similar windows). Otherwise requests carry snippets of the
+   * open files, as Penny's did before.
+   */
+  context?: boolean;
 }
 
 export interface RunContext {
@@ -29,6 +41,7 @@ export interface RunContext {
   ttftMs: number;
   tokensPerSecond: number;
   reactionMs: number;
+  workspaces: Workspaces;
 }
 
 export interface RunResult {
@@ -47,6 +60,11 @@ export interface RunResult {
   promptMismatches: number;
   /** Every request's context and true continuation, for the messy-answer check. */
   samples: MessSample[];
+  recall: RecallCount;
+  /** Virtual ms of each context gathering (the language service's real time plus a round trip per call). */
+  gatherMs: number[];
+  /** Requests that went past a cache route's rate. */
+  spilled: number;
 }
 
 function sumStats(all: EngineStats[]): EngineStats {
@@ -78,8 +96,23 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
   let nothingToSuggest = 0;
   let messIndex = 0;
   let session: TypingSession | undefined;
+  const recall = newRecall();
+  const gatherMs: number[] = [];
   context.server.resetCache();
   context.server.now = () => clock.now();
+  const facts = context.workspaces.facts(clock, () => session?.typed);
+  const edits = new RecentEdits();
+  let openDocuments: readonly OpenDocument[] = [];
+  const gatherer = config.context
+    ? pennyContext({
+        facts,
+        edits,
+        openDocuments: () => openDocuments,
+        isExcluded: compileExcludes(DEFAULT_EXCLUDES),
+        clock,
+        onGathered: (ms) => gatherMs.push(ms),
+      })
+    : undefined;
 
   const backend = simulatedBackend<Call | undefined>({
     client: context.client,
@@ -104,6 +137,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
         if (!user.includes(file.text.slice(Math.max(0, pos - 24), pos) + CURSOR)) promptMismatches++;
         const continuation = trueContinuation(file.text, pos, end, prompt.multiline);
         if (continuation.trim() === '') nothingToSuggest++;
+        countRecall(recall, context.workspaces, session!.region, pos, continuation, user);
         // What the engine cleans the answer with: the prefix and suffix of the request it sent.
         const request = call?.request ?? session!.request();
         const sample: MessSample = {
@@ -124,11 +158,12 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       },
     },
   });
-  const engine = new CompletionEngine(backend, config.options, clock);
+  const engine = new CompletionEngine(backend, config.options, clock, gatherer);
   const engineStats: EngineStats[] = [engine.stats];
   const complete: CompleteFn = (request, signal) => engine.complete(request, signal);
 
   for (const region of context.regions) {
+    openDocuments = facts.openDocuments(region.file.relativePath);
     session = new TypingSession({
       clock,
       complete,
@@ -136,6 +171,9 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       gaps: context.gaps.get(region)!,
       metrics: typing,
       reactionMs: context.reactionMs,
+      openDocuments,
+      snippetsInRequest: !config.context,
+      edits,
     });
     session.start();
     await clock.run();
@@ -154,5 +192,8 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
     promptMismatches,
     nothingToSuggest,
     samples,
+    recall,
+    gatherMs,
+    spilled: context.server.cacheStats.spilled,
   };
 }

@@ -3,11 +3,13 @@
 // that has been on screen for the user's reaction time and is exactly what they were about to type
 // is accepted with Tab: its characters are not typed. Anything else is ignored and typing goes on.
 import { performance } from 'node:perf_hooks';
+import type { RecentEdits } from '../../../src/core/completion/context/recentEdits';
 import type { EngineRequest } from '../../../src/core/completion/engine';
 import { documentWindow } from '../../../src/core/completion/prompt';
-import { relevantSnippets } from '../../../src/core/completion/snippets';
+import { relevantSnippets, type OpenDocument } from '../../../src/core/completion/snippets';
 import { keystrokeLength, type Region } from './corpus';
 import type { VirtualClock } from './virtualClock';
+import type { TypedDocument } from './workspace';
 
 /** What the editor calls: CompletionEngine.complete, or any engine with the same shape. */
 export type CompleteFn = (request: EngineRequest, signal: AbortSignal) => Promise<{ text: string; source: 'cache' | 'network' } | undefined>;
@@ -77,6 +79,15 @@ export interface SessionOptions {
   reactionMs: number;
   /** Pause after the last keystroke before the user leaves the region. */
   leaveAfterMs?: number;
+  /** The other files open beside this one (none by default). */
+  openDocuments?: readonly OpenDocument[];
+  /**
+   * Whether the request carries snippets of the open files, as the extension's requests did before
+   * the engine gathered context itself (default true).
+   */
+  snippetsInRequest?: boolean;
+  /** Told of every edit, as VS Code's change events tell the extension (recent edits). */
+  edits?: RecentEdits;
 }
 
 /** One region typed by the simulated user; `start()` schedules it on the virtual clock. */
@@ -89,6 +100,8 @@ export class TypingSession {
   private nextKey?: { at: number; timer: { cancelled: boolean } };
   private documentAt?: { pos: number; text: string };
   private readonly text: string;
+  /** Bumped by every edit, like a TextDocument's version. */
+  private version = 1;
 
   constructor(private readonly options: SessionOptions) {
     this.pos = options.region.start;
@@ -117,22 +130,43 @@ export class TypingSession {
     return this.documentAt.text;
   }
 
+  /** The document as the language providers see it. */
+  get typed(): TypedDocument {
+    return { relativePath: this.options.region.file.relativePath, text: () => this.document, version: this.version };
+  }
+
   /**
    * What the extension passes to the engine at the cursor (src/vscode/inlineCompletions.ts): the
-   * document's window around the cursor from documentWindow, with `prefixOffset`, and the snippets of
-   * other open files, none here: the simulated user has only this file open.
+   * document's window around the cursor from documentWindow, with `prefixOffset` and the document's
+   * version, and (as before the engine gathered context) the snippets of the other open files.
    */
   request(): EngineRequest {
     const { file } = this.options.region;
     const text = this.document;
     const offset = this.pos;
+    const open = this.options.openDocuments ?? [];
     return {
       documentKey: `file:///node_modules/${file.relativePath}`,
       ...documentWindow(text, offset),
       languageId: file.languageId,
       relativePath: `node_modules/${file.relativePath}`,
-      snippets: () => relevantSnippets(text.slice(Math.max(0, offset - 2_000), offset), []),
+      version: this.version,
+      snippets: this.options.snippetsInRequest === false ? undefined : () => relevantSnippets(text.slice(Math.max(0, offset - 2_000), offset), open),
     };
+  }
+
+  /** The user inserted text.slice(from, to) at `from`. */
+  private edited(from: number, to: number): void {
+    this.version++;
+    const line = this.text.slice(0, from).split('\n').length - 1;
+    const { file } = this.options.region;
+    this.options.edits?.record(
+      `file:///node_modules/${file.relativePath}`,
+      `node_modules/${file.relativePath}`,
+      line,
+      line,
+      this.text.slice(from, to).split('\n').length,
+    );
   }
 
   private scheduleKey(): void {
@@ -148,6 +182,7 @@ export class TypingSession {
 
   private typeKey(): void {
     const length = keystrokeLength(this.text, this.pos, this.options.region.end);
+    this.edited(this.pos, this.pos + length);
     this.pos += length;
     this.options.metrics.typedKeys++;
     this.ask();
@@ -201,6 +236,7 @@ export class TypingSession {
       return;
     }
     if (this.nextKey) this.nextKey.timer.cancelled = true;
+    this.edited(this.pos, this.pos + shown.text.length);
     this.pos += shown.text.length;
     metrics.tabs++;
     metrics.acceptedChars += shown.text.length;

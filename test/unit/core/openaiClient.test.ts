@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { OpenAIClient, retryDelay, type RetryNotice } from '../../../src/core/openaiClient';
+import { RefusedParameters, refusesParameter } from '../../../src/core/refusedParameters';
 import { MockOpenAIServer } from '../../server/mockOpenAI';
 
 const KEY = 'sk-test-penny-client-0000000000';
@@ -169,6 +170,60 @@ describe('OpenAIClient against a local OpenAI-compatible server', () => {
     const models = await client().listModels();
     assert.ok(models.includes('gpt-4o-mini'));
     await assert.rejects(client({ apiKey: 'sk-bad-00000000' }).listModels(), (error: { kind: string }) => error.kind === 'auth');
+  });
+});
+
+describe('prompt_cache_key against servers that accept it and servers that refuse it', () => {
+  let lenient: MockOpenAIServer;
+  let strict: MockOpenAIServer;
+  before(async () => {
+    [lenient, strict] = await Promise.all([MockOpenAIServer.start(), MockOpenAIServer.start({ strictParameters: true })]);
+  });
+  after(() => Promise.all([lenient.stop(), strict.stop()]));
+  beforeEach(() => {
+    lenient.reset();
+    strict.reset();
+  });
+
+  const ask = (c: OpenAIClient) =>
+    c.streamChat({ model: 'gpt-4o-mini', modelSetting: 'penny.completionModel', messages: [{ role: 'user', content: 'Hi' }], promptCacheKey: 'penny-abc' });
+  const clientFor = (server: MockOpenAIServer, refusedParameters = new RefusedParameters()) =>
+    new OpenAIClient({ baseUrl: server.url, apiKey: KEY, maxRetries: 0, refusedParameters });
+
+  it('sends the key to a server that accepts it', async () => {
+    const result = await ask(clientFor(lenient));
+    assert.equal(result.outcome, 'ok');
+    assert.equal(lenient.requests[0].body.prompt_cache_key, 'penny-abc');
+  });
+
+  it('a strict server refuses the key with a 400: the same request is sent again without it, and answered', async () => {
+    const result = await ask(clientFor(strict));
+    assert.equal(result.outcome, 'ok');
+    assert.equal(result.text, 'OK');
+    assert.equal(strict.requests.length, 2);
+    assert.equal(strict.requests[0].body.prompt_cache_key, 'penny-abc');
+    assert.equal('prompt_cache_key' in strict.requests[1].body, false);
+  });
+
+  it('remembers the refusal per server: later requests and rebuilt clients skip the key, other servers still get it', async () => {
+    const refused = new RefusedParameters();
+    await ask(clientFor(strict, refused));
+    await ask(clientFor(strict, refused));
+    await ask(clientFor(lenient, refused));
+    assert.equal(strict.requests.length, 3, 'one refused request, then one request each');
+    assert.equal('prompt_cache_key' in strict.requests[2].body, false);
+    assert.equal(lenient.requests[0].body.prompt_cache_key, 'penny-abc');
+  });
+
+  it('any other 400 is not taken for a refusal of the key', async () => {
+    const c = new OpenAIClient({ baseUrl: lenient.url, apiKey: KEY, maxRetries: 0 });
+    lenient.enqueue({ error: { status: 400, message: 'Invalid value for messages' } });
+    const result = await ask(c);
+    assert.equal(result.outcome, 'error');
+    assert.equal(result.error?.kind, 'badRequest');
+    assert.equal(lenient.requests.length, 1);
+    assert.equal(refusesParameter({ status: 422, param: 'prompt_cache_key' }, 'prompt_cache_key'), true, 'vLLM-style 422 naming the field');
+    assert.equal(refusesParameter({ status: 500, message: 'prompt_cache_key' }, 'prompt_cache_key'), false);
   });
 });
 

@@ -1,0 +1,457 @@
+import assert from 'node:assert/strict';
+import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
+import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
+import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
+import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
+import { RecentEdits, RecentEditsSource } from '../../../src/core/completion/context/recentEdits';
+import { realClock } from '../../../src/core/completion/engine';
+import type { Snippet } from '../../../src/core/completion/prompt';
+import { SimilarFilesSource } from '../../../src/core/completion/snippets';
+import { compileExcludes, DEFAULT_EXCLUDES } from '../../../src/core/exclusions';
+import { VirtualClock } from '../../bench/completions/virtualClock';
+
+const never = () => new AbortController().signal;
+
+const CLIENT_TS = [
+  'export interface RetryOptions {',
+  '  attempts: number;',
+  '  delayMs: number;',
+  '}',
+  '',
+  'export class Client {',
+  '  constructor(private readonly baseUrl: string) {}',
+  '',
+  '  retry(options: RetryOptions): Promise<void> {',
+  '    const started = Date.now();',
+  '    for (let i = 0; i < options.attempts; i++) {',
+  '      void started;',
+  '    }',
+  '    return Promise.resolve();',
+  '  }',
+  '',
+  '  get(path: string): Promise<string> {',
+  '    return fetch(this.baseUrl + path).then((r) => r.text());',
+  '  }',
+  '}',
+  '',
+].join('\n');
+
+const MAIN_TS = [
+  "import { Client } from './client';",
+  "import { API_KEY } from './.env.local';",
+  '',
+  'const client = new Client("https://x");',
+  'client.',
+].join('\n');
+
+/** The outline a language server would give for CLIENT_TS. */
+function clientOutline(): OutlineSymbol[] {
+  const at = (needle: string, from = 0) => CLIENT_TS.indexOf(needle, from);
+  const range = (start: number, endNeedle: string) => ({ start, end: at(endNeedle, start) + endNeedle.length });
+  const retryStart = at('  retry(');
+  const getStart = at('  get(');
+  const classStart = at('export class Client');
+  return [
+    {
+      name: 'RetryOptions',
+      shape: 'container',
+      range: range(0, '}'),
+      nameRange: { start: at('RetryOptions'), end: at('RetryOptions') + 12 },
+      children: [],
+    },
+    {
+      name: 'Client',
+      shape: 'container',
+      range: { start: classStart, end: CLIENT_TS.lastIndexOf('}') + 1 },
+      nameRange: { start: at('Client', classStart), end: at('Client', classStart) + 6 },
+      children: [
+        {
+          name: 'constructor',
+          shape: 'callable',
+          range: range(at('  constructor'), '{}'),
+          nameRange: { start: at('constructor'), end: at('constructor') + 11 },
+          children: [],
+        },
+        {
+          name: 'retry',
+          shape: 'callable',
+          range: { start: retryStart, end: at('  }\n', at('return Promise.resolve')) + 3 },
+          nameRange: { start: retryStart + 2, end: retryStart + 7 },
+          children: [],
+        },
+        {
+          name: 'get',
+          shape: 'callable',
+          range: { start: getStart, end: at('  }\n', getStart) + 3 },
+          nameRange: { start: getStart + 2, end: getStart + 5 },
+          children: [],
+        },
+      ],
+    },
+  ];
+}
+
+/** A language server over two files, counting what it was asked. */
+class FakeFacts implements LanguageFacts {
+  readonly read: string[] = [];
+  delayMs = 0;
+  constructor(private readonly clock: { sleep(ms: number, signal: AbortSignal): Promise<boolean> } = realClock) {}
+
+  private readonly documents: Record<string, { text: string; outline: OutlineSymbol[] }> = {
+    'file:///w/main.ts': { text: MAIN_TS, outline: [] },
+    'file:///w/client.ts': { text: CLIENT_TS, outline: clientOutline() },
+  };
+
+  async definitions(documentKey: string, offset: number): Promise<SymbolLocation[]> {
+    if (this.delayMs) await this.clock.sleep(this.delayMs, never());
+    const word = /^[\w$]+/.exec(this.documents[documentKey].text.slice(offset))?.[0];
+    if (word === 'Client') return [{ documentKey: 'file:///w/client.ts', path: 'client.ts', line: 5, character: 13 }];
+    if (word === 'API_KEY') return [{ documentKey: 'file:///w/.env.local', path: '.env.local', line: 0, character: 0 }];
+    if (word === 'fetch') return [{ documentKey: 'file:///lib/lib.dom.d.ts', line: 10, character: 0 }];
+    return [];
+  }
+
+  async typeDefinitions(documentKey: string, offset: number): Promise<SymbolLocation[]> {
+    const word = /^[\w$]+/.exec(this.documents[documentKey].text.slice(offset))?.[0];
+    return word === 'client' ? [{ documentKey: 'file:///w/client.ts', path: 'client.ts', line: 5, character: 13 }] : [];
+  }
+
+  async outline(documentKey: string): Promise<OutlineSymbol[]> {
+    return this.documents[documentKey]?.outline ?? [];
+  }
+
+  async document(documentKey: string): Promise<FactsDocument | undefined> {
+    this.read.push(documentKey);
+    const doc = this.documents[documentKey];
+    return doc && { text: doc.text, version: 1 };
+  }
+}
+
+function queryAtEnd(text = MAIN_TS): ContextQuery {
+  return { documentKey: 'file:///w/main.ts', path: 'main.ts', languageId: 'typescript', version: 1, offset: text.length, prefix: text };
+}
+
+const isExcluded = compileExcludes(DEFAULT_EXCLUDES);
+
+describe('completion context', () => {
+  describe('identifiers', () => {
+    it('finds identifiers with their offsets, not in strings, comments or keywords', () => {
+      const text = 'const total = items.reduce(sum, 0); // items here\nlog("items", total)';
+      const found = identifierOccurrences(text, 100, 'typescript');
+      assert.deepEqual(
+        found.map((o) => o.name),
+        ['total', 'items', 'reduce', 'sum', 'log', 'total'],
+      );
+      assert.equal(found[1].offset, 100 + text.indexOf('items'));
+    });
+
+    it('hash comments only where the language has them', () => {
+      assert.deepEqual(
+        identifierOccurrences('x = helper()  # uses other', 0, 'python').map((o) => o.name),
+        ['helper'],
+      );
+    });
+
+    it('reads the names imports bring in: ES modules over several lines, CommonJS, Python', () => {
+      const ts = "import {\n  alpha,\n  beta as gamma,\n} from './x';\nimport Delta from 'delta';\nconst { eps } = require('./eps');\nconst late = 1;\n";
+      assert.deepEqual(
+        importedIdentifiers(ts, 'typescript').map((o) => o.name),
+        ['alpha', 'beta', 'gamma', 'Delta', 'eps'],
+      );
+      assert.deepEqual(
+        importedIdentifiers('from models.user import User, Account\nimport os\n', 'python').map((o) => o.name),
+        ['models', 'user', 'User', 'Account', 'os'],
+      );
+    });
+  });
+
+  describe('declarations', () => {
+    const outline = clientOutline();
+    it('a small declaration is shown whole', () => {
+      assert.equal(declarationText(CLIENT_TS, outline[0]), 'export interface RetryOptions {\n  attempts: number;\n  delayMs: number;\n}');
+    });
+
+    it('a big class is shown as its header, its members’ first lines and its closing brace', () => {
+      assert.equal(
+        declarationText(CLIENT_TS, outline[1]),
+        [
+          'export class Client {',
+          '  constructor(private readonly baseUrl: string) {}',
+          '  retry(options: RetryOptions): Promise<void> {',
+          '  get(path: string): Promise<string> {',
+          '}',
+        ].join('\n'),
+      );
+    });
+
+    it('finds the symbol named at a location, and the containers around an offset', () => {
+      const inRetry = CLIENT_TS.indexOf('const started');
+      assert.equal(symbolNamedAt(outline, CLIENT_TS.indexOf('retry(')), outline[1].children[1]);
+      assert.equal(symbolNamedAt(outline, inRetry), undefined, 'a local is no symbol');
+      assert.deepEqual(
+        scopesAround(outline, inRetry).map((s) => s.name),
+        ['Client', 'retry'],
+      );
+      assert.equal(
+        scopeText(CLIENT_TS, outline[1].children[1]),
+        'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();',
+        "a function's header and its locals",
+      );
+      assert.equal(outlineText(CLIENT_TS, outline), 'export interface RetryOptions {\nexport class Client {');
+      assert.equal(offsetAt(CLIENT_TS, 5, 13), CLIENT_TS.indexOf('Client'));
+    });
+  });
+
+  describe('definitions source', () => {
+    it("gives the signature of what the file imports and the type of the variable before the cursor, from the editor's providers", async () => {
+      const facts = new FakeFacts();
+      const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 40 });
+      const snippets = await source.gather(queryAtEnd(), never());
+      assert.equal(snippets.length, 1, JSON.stringify(snippets));
+      assert.equal(snippets[0].path, 'client.ts:6');
+      assert.match(snippets[0].text, /^export class Client \{\n {2}constructor\(private readonly baseUrl: string\) \{\}\n {2}retry\(options: RetryOptions\)/);
+    });
+
+    it('never reads an excluded file (a .env import) and never shows what lies outside the workspace', async () => {
+      const facts = new FakeFacts();
+      const source = new DefinitionsSource(facts, { isExcluded, clock: realClock });
+      const snippets = await source.gather(queryAtEnd(MAIN_TS + 'get(fetch'), never());
+      assert.ok(!facts.read.includes('file:///w/.env.local'));
+      assert.ok(!facts.read.includes('file:///lib/lib.dom.d.ts'));
+      assert.ok(snippets.every((s) => !s.path.startsWith('.env') && !s.path.includes('lib.dom')));
+    });
+
+    it('skips definitions the prompt shows anyway (the current file near the cursor)', async () => {
+      const facts = new FakeFacts();
+      const text = CLIENT_TS.replace('void started;', 'void started; this.');
+      const near = new DefinitionsSource(facts, { isExcluded, clock: realClock });
+      const query: ContextQuery = {
+        documentKey: 'file:///w/client.ts',
+        path: 'client.ts',
+        languageId: 'typescript',
+        version: 2,
+        offset: text.indexOf('this.') + 5,
+        prefix: text.slice(0, text.indexOf('this.') + 5),
+      };
+      assert.deepEqual(await near.gather(query, never()), [], 'the whole class is in sight');
+      const far = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10 });
+      const found = await far.gather(query, never());
+      assert.deepEqual(
+        found.map((s) => s.path),
+        ['client.ts', 'client.ts:6', 'client.ts:9'],
+        "out of sight: the file's outline, the class and the method around the cursor",
+      );
+      assert.equal(found[0].text, 'export interface RetryOptions {\nexport class Client {');
+      assert.match(found[1].text, /^export class Client \{/);
+      assert.equal(found[2].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');
+    });
+
+    it('at the deadline it returns what has arrived', async () => {
+      const clock = new VirtualClock();
+      const facts = new FakeFacts(clock);
+      facts.delayMs = 500; // definitions are slow; type definitions answer at once
+      const source = new DefinitionsSource(facts, { isExcluded, clock });
+      const deadline = new AbortController();
+      clock.schedule(100, () => deadline.abort());
+      let doneAt = -1;
+      const gathered = source.gather(queryAtEnd(), deadline.signal).then((snippets) => ((doneAt = clock.now()), snippets));
+      await clock.run(200);
+      assert.equal(doneAt, 100);
+      assert.deepEqual(
+        (await gathered).map((s) => s.path),
+        ['client.ts:6'],
+        'the type of `client`, found before the deadline',
+      );
+    });
+  });
+
+  describe('recent edits', () => {
+    it('keeps edited ranges in lines, shifted by edits above them and merged when close', () => {
+      const edits = new RecentEdits();
+      edits.record('a', 'a.ts', 10, 10, 1);
+      edits.record('b', 'b.ts', 3, 3, 2);
+      edits.record('a', 'a.ts', 2, 2, 3); // two lines inserted above line 10
+      assert.deepEqual(edits.recent(), [
+        { documentKey: 'a', path: 'a.ts', startLine: 2, endLine: 4 },
+        { documentKey: 'b', path: 'b.ts', startLine: 3, endLine: 4 },
+        { documentKey: 'a', path: 'a.ts', startLine: 12, endLine: 12 },
+      ]);
+      edits.record('a', 'a.ts', 13, 13, 1);
+      assert.deepEqual(edits.recent()[0], { documentKey: 'a', path: 'a.ts', startLine: 12, endLine: 13 });
+    });
+
+    it('shows the edited lines of other files as they read now, never an excluded file, nor edits near the cursor', async () => {
+      const edits = new RecentEdits();
+      const texts: Record<string, string> = {
+        'file:///w/util.ts': 'line0\nline1\nexport function slugify(s: string) {\nline3\nline4\nline5\nline6',
+        'file:///w/.env': 'TOKEN=1',
+        'file:///w/main.ts': MAIN_TS,
+      };
+      const read: string[] = [];
+      edits.record('file:///w/util.ts', 'util.ts', 2, 2, 1);
+      edits.record('file:///w/.env', '.env', 0, 0, 1);
+      edits.record('file:///w/main.ts', 'main.ts', 3, 3, 1);
+      const source = new RecentEditsSource(edits, {
+        isExcluded,
+        read: async (key) => {
+          read.push(key);
+          return { text: texts[key], version: 1 };
+        },
+      });
+      const snippets = await source.gather(queryAtEnd(), never());
+      assert.deepEqual(snippets, [{ path: 'util.ts:1', text: 'line0\nline1\nexport function slugify(s: string) {\nline3\nline4' }]);
+      assert.ok(!read.includes('file:///w/.env'));
+    });
+  });
+
+  it('similar files: the window most like the code before the cursor, never the current file', async () => {
+    const source = new SimilarFilesSource(() => [
+      { path: 'main.ts', text: MAIN_TS },
+      { path: 'other.ts', text: 'const client = new Client(url);\nclient.retry({ attempts: 3 });' },
+      { path: 'unrelated.ts', text: 'export const colours = ["red", "green"];' },
+    ]);
+    const snippets = await source.gather(queryAtEnd());
+    assert.deepEqual(
+      snippets.map((s) => s.path),
+      ['other.ts'],
+    );
+  });
+
+  describe('gatherer', () => {
+    function fixedSource(name: string, results: Snippet[][], delayMs = 0, clock?: VirtualClock): ContextSource & { calls: number } {
+      return {
+        name,
+        calls: 0,
+        async gather(_query: ContextQuery, signal: AbortSignal) {
+          const result = results[Math.min(this.calls++, results.length - 1)];
+          if (delayMs && clock && !(await clock.sleep(delayMs, signal))) return [];
+          return result;
+        },
+      };
+    }
+    const a = { path: 'a.ts:1', text: 'A' };
+    const b = { path: 'b.ts:1', text: 'B' };
+    const c = { path: 'c.ts:1', text: 'C' };
+
+    it('gathers off the keystroke path, once per version and offset, and keeps what it had in place', async () => {
+      const clock = new VirtualClock();
+      const source = fixedSource('s', [
+        [a, b],
+        [c, a],
+      ]);
+      const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, fileWideChars: 1000, maxChars: 1000, recentChars: 100 });
+      gatherer.prepare(queryAtEnd());
+      assert.equal(source.calls, 0, 'nothing runs inside the keystroke');
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [], recent: [] });
+      await clock.run();
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, b], recent: [] });
+      gatherer.prepare(queryAtEnd());
+      await clock.run();
+      assert.equal(source.calls, 1, 'the same version and offset is not gathered twice');
+      gatherer.prepare({ ...queryAtEnd(), version: 2 });
+      await clock.run();
+      assert.deepEqual(
+        gatherer.snippets('file:///w/main.ts'),
+        { fileWide: [], stable: [a, b], recent: [c] },
+        'old finds stay in place; new ones come as recent',
+      );
+    });
+
+    it('recent finds settle into the stable part once they add up to enough', async () => {
+      const clock = new VirtualClock();
+      const d = { path: 'd.ts:1', text: 'D'.repeat(40) };
+      const e = { path: 'e.ts:1', text: 'E'.repeat(40) };
+      const gatherer = new ContextGatherer([fixedSource('s', [[a], [d], [e]])], clock, {
+        budgetMs: 100,
+        fileWideChars: 1000,
+        maxChars: 1000,
+        recentChars: 100,
+      });
+      for (let v = 1; v <= 3; v++) {
+        gatherer.prepare({ ...queryAtEnd(), version: v });
+        await clock.run();
+      }
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, d, e], recent: [] });
+    });
+
+    it('rebuilds the stable part when it would outgrow the room: what is still found stays first', async () => {
+      const clock = new VirtualClock();
+      const big = { path: 'd.ts:1', text: 'D'.repeat(25) }; // 41 as the prompt counts it; a and b 17 each
+      const gatherer = new ContextGatherer(
+        [
+          fixedSource('s', [
+            [a, b],
+            [b, big],
+          ]),
+        ],
+        clock,
+        { budgetMs: 100, fileWideChars: 1000, maxChars: 60, recentChars: 20 },
+      );
+      gatherer.prepare(queryAtEnd());
+      await clock.run();
+      gatherer.prepare({ ...queryAtEnd(), version: 2 });
+      await clock.run();
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [b, big], recent: [] });
+    });
+
+    it('what is about the whole file only grows, and stays while the cursor-level part is rebuilt', async () => {
+      const clock = new VirtualClock();
+      const imported = { path: 'lib.ts:1', text: 'export function lib(): void', fileWide: true };
+      const outline = { path: 'main.ts', text: 'export class Main {', fileWide: true };
+      const big = { path: 'd.ts:1', text: 'D'.repeat(25) };
+      const gatherer = new ContextGatherer(
+        [
+          fixedSource('s', [
+            [imported, a, b],
+            [outline, imported, b, big],
+          ]),
+        ],
+        clock,
+        {
+          budgetMs: 100,
+          fileWideChars: 1000,
+          maxChars: 60,
+          recentChars: 20,
+        },
+      );
+      for (let v = 1; v <= 2; v++) {
+        gatherer.prepare({ ...queryAtEnd(), version: v });
+        await clock.run();
+      }
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [imported, outline], stable: [b, big], recent: [] });
+    });
+
+    it('a source slower than the budget contributes nothing this time; the others still do; timings are reported', async () => {
+      const clock = new VirtualClock();
+      const timings: number[] = [];
+      const gatherer = new ContextGatherer([fixedSource('slow', [[a]], 500, clock), fixedSource('fast', [[b]], 10, clock)], clock, {
+        budgetMs: 100,
+        fileWideChars: 1000,
+        maxChars: 1000,
+        recentChars: 100,
+        onGathered: (ms) => timings.push(ms),
+      });
+      gatherer.prepare(queryAtEnd());
+      await clock.run();
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts').stable, [b]);
+      assert.deepEqual(timings, [100]);
+    });
+
+    it('only the newest ask is gathered: asks that come while one waits or runs replace each other', async () => {
+      const clock = new VirtualClock();
+      const versions: number[] = [];
+      const source: ContextSource = {
+        name: 's',
+        gather: async (query, signal) => (versions.push(query.version), (await clock.sleep(50, signal)) ? [a] : []),
+      };
+      const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, fileWideChars: 1000, maxChars: 1000, recentChars: 100, minIntervalMs: 200 });
+      for (let v = 1; v <= 3; v++) gatherer.prepare({ ...queryAtEnd(), version: v });
+      clock.schedule(10, () => [4, 5, 6].forEach((v) => gatherer.prepare({ ...queryAtEnd(), version: v })));
+      let secondAt = -1;
+      clock.schedule(20, () => void gatherer.settled().then(() => (secondAt = clock.now())));
+      await clock.run();
+      assert.deepEqual(versions, [3, 6], 'the newest of each burst');
+      assert.equal(secondAt, 250, 'the second gathering started 200 ms after the first (at 0), and took 50 ms');
+    });
+  });
+});
