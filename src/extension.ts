@@ -92,7 +92,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
   const chat = new ChatViewProvider(context.extensionUri, session, new WorkspaceAttachments(), codeActions, log);
   const escalations = new Escalations(chat, clients);
   const activity = new EditorActivity(excludedFiles);
-  const completions = new PennyInlineCompletions(metered, log, (reason) => meter.setBudget(meter.state().budget, reason), new VsCodeLanguageFacts(), activity);
+  const completions = new PennyInlineCompletions(
+    metered,
+    log,
+    (reason) => meter.setBudget(meter.state().budget, reason),
+    new VsCodeLanguageFacts(),
+    activity,
+    (event) => uses.record(event),
+  );
   // Off unless penny.teamExport.otlpEndpoint is set; OpenTelemetry is loaded only then.
   const teamExport = new TeamExport(ledgerDir, context.secrets, String(context.extension.packageJSON.version), log);
   const report = new CostReportPanel(context.extensionUri, ledger, log, () => teamExport.status());

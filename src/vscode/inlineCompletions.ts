@@ -7,17 +7,21 @@ import { CompletionBudgetPause } from '../core/budgetWatch';
 import { meteredCompletionBackend } from '../core/completion/backend';
 import type { LanguageFacts } from '../core/completion/context/definitions';
 import { PENNY_ENGINE, pennyContext } from '../core/completion/defaults';
-import { CompletionEngine, realClock } from '../core/completion/engine';
+import { CompletionEngine, realClock, type CompletionOrigin } from '../core/completion/engine';
+import { completionUse } from '../core/completion/uses';
 import type { PennyError } from '../core/errors';
 import { coveredSuffixLength } from '../core/completion/postprocess';
 import { windowOffsets } from '../core/completion/prompt';
 import type { MeteredClient } from '../core/meteredClient';
+import type { UseEvent } from '../core/useRecorder';
 import type { EditorActivity } from './editorActivity';
 import type { Logger } from './logger';
 import { editorShowsInlineSuggestions, excludedFiles, readSettings } from './settings';
 
 const DOCUMENT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }, { scheme: 'vscode-remote' }];
 const NEEDS_THE_USER = new Set(['noKey', 'auth', 'forbidden', 'modelNotFound', 'quota']);
+/** Run by VS Code when a suggestion is accepted (the item's `command`): the stable API's only accept signal. */
+const ACCEPTED_COMMAND = 'penny.completionAccepted';
 
 export class PennyInlineCompletions extends Disposable implements vscode.InlineCompletionItemProvider {
   private readonly engine: CompletionEngine;
@@ -31,6 +35,7 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
     onBudgetPause: (reason: string | undefined) => void,
     facts: LanguageFacts,
     activity: EditorActivity,
+    private readonly recordUse: (event: UseEvent) => void,
   ) {
     super();
     this.budgetPause = new CompletionBudgetPause(metered, { onChange: onBudgetPause, onError: (m) => log.warn(m) });
@@ -47,8 +52,10 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
       clock: realClock,
       onError: (m) => log.warn(m),
     });
-    this.engine = new CompletionEngine(backend, { ...PENNY_ENGINE, debounceMs: readSettings().debounceMs }, realClock, context);
+    const onTypedThrough = (origin: CompletionOrigin, chars: number) => recordUse(completionUse('typedThrough', origin, chars));
+    this.engine = new CompletionEngine(backend, { ...PENNY_ENGINE, debounceMs: readSettings().debounceMs, onTypedThrough }, realClock, context);
     this.register(vscode.languages.registerInlineCompletionItemProvider(DOCUMENT_SELECTOR, this));
+    this.register(vscode.commands.registerCommand(ACCEPTED_COMMAND, (event: UseEvent) => recordUse(event)));
   }
 
   /** Settings or the key changed: apply them, and tell about problems afresh. */
@@ -91,7 +98,12 @@ export class PennyInlineCompletions extends Disposable implements vscode.InlineC
     if (!result || token.isCancellationRequested) return undefined;
     // Auto-closed brackets the completion writes itself are replaced, not pushed behind it.
     const end = replaceEnd.translate(0, coveredSuffixLength(result.text, suffix));
-    return [new vscode.InlineCompletionItem(accepted + result.text, new vscode.Range(replaceStart, end))];
+    const item = new vscode.InlineCompletionItem(accepted + result.text, new vscode.Range(replaceStart, end));
+    if (result.origin) {
+      this.recordUse(completionUse('offered', result.origin));
+      item.command = { command: ACCEPTED_COMMAND, title: vscode.l10n.t('Accepted'), arguments: [completionUse('accepted', result.origin, result.text.length)] };
+    }
+    return [item];
   }
 
   private enabledFor(document: vscode.TextDocument): boolean {

@@ -6,21 +6,26 @@ import type { CompletionBackend } from './engine';
 
 export function meteredCompletionBackend(metered: MeteredRunner, model: () => string, onError: (error: PennyError) => void): CompletionBackend {
   return async (prompt, signal, isEnough) => {
-    const result = await metered.run('completion', {
-      model: model(),
-      modelSetting: 'penny.completionModel',
-      messages: prompt.messages,
-      maxTokens: prompt.maxTokens,
-      temperature: 0,
-      stop: prompt.stop,
-      promptCacheKey: prompt.cacheKey,
-      signal,
-      isEnough,
-    });
+    const result = await metered.run(
+      'completion',
+      {
+        model: model(),
+        modelSetting: 'penny.completionModel',
+        messages: prompt.messages,
+        maxTokens: prompt.maxTokens,
+        temperature: 0,
+        stop: prompt.stop,
+        promptCacheKey: prompt.cacheKey,
+        signal,
+        isEnough,
+      },
+      { language: prompt.languageId },
+    );
     if (result.error) {
       if (result.error.kind !== 'cancelled') onError(result.error);
       return undefined;
     }
-    return result.outcome === 'cancelled' ? undefined : { text: result.text };
+    if (result.outcome === 'cancelled') return undefined;
+    return { text: result.text, origin: result.record && { recordId: result.record.id, model: result.record.model, language: result.record.language } };
   };
 }

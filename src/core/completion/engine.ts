@@ -7,8 +7,26 @@ import { AdaptiveDebounce } from './debounce';
 import { buildCompletionPrompt, wantsMultiline, type CompletionContext, type CompletionPrompt, type PromptLayout, type Snippet } from './prompt';
 import { cleanCompletion, singleLineComplete } from './postprocess';
 
+/** The request a suggestion came from: what its offer, acceptance or typing through is recorded against. */
+export interface CompletionOrigin {
+  /** The ledger record of the request. */
+  recordId: string;
+  /** The model that answered, as recorded. */
+  model: string;
+  /** The document's language, as recorded. */
+  language?: string;
+}
+
 export interface CompletionBackendResult {
   text: string;
+  origin?: CompletionOrigin;
+}
+
+/** A suggestion for the cursor, and the request it came from (when it was recorded). */
+export interface Suggestion {
+  text: string;
+  source: CompletionSource;
+  origin?: CompletionOrigin;
 }
 
 /** Sends one completion request; the extension meters it, the benchmark simulates it. */
@@ -41,6 +59,8 @@ export interface EngineOptions {
   layout?: PromptLayout;
   /** Send a `prompt_cache_key` per document (default off). */
   promptCacheKey?: boolean;
+  /** The user typed out a whole suggestion themselves, over several keystrokes, while it was shown. */
+  onTypedThrough?: (origin: CompletionOrigin, chars: number) => void;
 }
 
 export interface EngineRequest extends Omit<CompletionContext, 'snippets'> {
@@ -72,7 +92,12 @@ interface Flight {
   callers: number;
   /** Past the debounce: the request went out and will be paid for, so it is let finish. */
   sent: boolean;
-  result: Promise<string | undefined>;
+  result: Promise<Answer | undefined>;
+}
+
+interface Answer {
+  text: string;
+  origin?: CompletionOrigin;
 }
 
 function spotKey(request: EngineRequest): string {
@@ -109,6 +134,9 @@ interface CacheEntry {
   /** The first line after the cursor: a suggestion stays valid only while it is unchanged. */
   lineSuffix: string;
   completion: string;
+  origin?: CompletionOrigin;
+  /** Served to the user part-typed at least once: typing on, not a Tab, brought it this far. */
+  typedPartly?: boolean;
 }
 
 export const realClock: Clock = {
@@ -148,7 +176,7 @@ export class CompletionEngine {
   }
 
   /** The suggestion for this cursor position, or undefined. Resolves undefined once `signal` aborts. */
-  async complete(request: EngineRequest, signal: AbortSignal): Promise<{ text: string; source: CompletionSource } | undefined> {
+  async complete(request: EngineRequest, signal: AbortSignal): Promise<Suggestion | undefined> {
     this.debounce.keystroke(this.clock.now());
     const offset = (request.prefixOffset ?? 0) + request.prefix.length;
     this.context?.prepare({
@@ -162,7 +190,7 @@ export class CompletionEngine {
     const cached = this.fromCache(request);
     if (cached !== undefined) {
       this.stats.cacheHits++;
-      return cached === '' ? undefined : { text: cached, source: 'cache' };
+      return cached.text === '' ? undefined : { ...cached, source: 'cache' };
     }
     const key = spotKey(request);
     const current = this.inFlight;
@@ -176,7 +204,7 @@ export class CompletionEngine {
       if (signal.aborted) return undefined;
       if (answered !== undefined) {
         this.stats.cacheHits++;
-        return answered === '' ? undefined : { text: answered, source: 'cache' };
+        return answered.text === '' ? undefined : { ...answered, source: 'cache' };
       }
     }
     if (this.options.skipFinishedLines !== false && lineLooksComplete(request)) {
@@ -197,10 +225,10 @@ export class CompletionEngine {
       return undefined;
     }
     signal.addEventListener('abort', detach, { once: true });
-    const text = await Promise.race([flight.result, abortedOf(signal)]);
+    const answer = await Promise.race([flight.result, abortedOf(signal)]);
     signal.removeEventListener('abort', detach);
     if (!signal.aborted) flight.callers--;
-    return signal.aborted || !text ? undefined : { text, source: 'network' };
+    return signal.aborted || !answer?.text ? undefined : { ...answer, source: 'network' };
   }
 
   private startFlight(request: EngineRequest, key: string): Flight {
@@ -214,7 +242,7 @@ export class CompletionEngine {
     return flight;
   }
 
-  private async fetch(request: EngineRequest, flight: Flight): Promise<string | undefined> {
+  private async fetch(request: EngineRequest, flight: Flight): Promise<Answer | undefined> {
     const { signal } = flight.controller;
     const { debounceMs } = this.options;
     const delay = this.options.adaptiveDebounce ? this.debounce.delayMs(request.prefix.slice(request.prefix.lastIndexOf('\n') + 1), debounceMs) : debounceMs;
@@ -234,11 +262,11 @@ export class CompletionEngine {
     if (!result) return undefined;
     const text = cleanCompletion(result.text, { prefix: request.prefix, suffix: request.suffix, multiline: prompt.multiline }) ?? '';
     // Empty answers are remembered too: asking again at the same spot would return nothing again.
-    this.remember(request, text);
-    return text || undefined;
+    this.remember(request, text, result.origin);
+    return text ? withOrigin(text, result.origin) : undefined;
   }
 
-  private fromCache(request: EngineRequest): string | undefined {
+  private fromCache(request: EngineRequest): Answer | undefined {
     const lineSuffix = request.suffix.split('\n', 1)[0];
     for (let i = this.cache.length - 1; i >= 0; i--) {
       const entry = this.cache[i];
@@ -249,22 +277,34 @@ export class CompletionEngine {
       const typed = request.prefix.slice(entry.prefix.length);
       if (typed && this.options.typeThrough === false) continue;
       if (!entry.completion.startsWith(typed)) continue;
-      if (typed.length === entry.completion.length && typed.length > 0) continue; // fully typed: ask afresh
+      if (typed.length === entry.completion.length && typed.length > 0) {
+        // Fully typed: ask afresh. Typed out over keystrokes that were each shown the rest (not a Tab), it was worth showing.
+        if (entry.typedPartly && entry.origin) this.options.onTypedThrough?.(entry.origin, typed.length);
+        entry.typedPartly = false;
+        continue;
+      }
+      if (typed.length > 0) entry.typedPartly = true;
       // Most recently used last.
       this.cache.splice(i, 1);
       this.cache.push(entry);
-      return entry.completion.slice(typed.length);
+      return withOrigin(entry.completion.slice(typed.length), entry.origin);
     }
     return undefined;
   }
 
-  private remember(request: EngineRequest, completion: string): void {
+  private remember(request: EngineRequest, completion: string, origin: CompletionOrigin | undefined): void {
     this.cache.push({
       documentKey: request.documentKey,
       prefix: request.prefix,
       lineSuffix: request.suffix.split('\n', 1)[0],
       completion,
+      origin,
     });
     if (this.cache.length > this.options.cacheSize) this.cache.shift();
   }
+}
+
+/** An answer, with its origin only when it has one (no `origin: undefined`). */
+function withOrigin(text: string, origin: CompletionOrigin | undefined): Answer {
+  return origin ? { text, origin } : { text };
 }

@@ -34,6 +34,8 @@ export interface CompletionPrompt {
   stop: string[];
   /** OpenAI's `prompt_cache_key`, when the engine routes this prompt to a cache. */
   cacheKey?: string;
+  /** The document's language, kept in the request's ledger record. */
+  languageId: string;
 }
 
 const MAX_PREFIX_CHARS = 16_000;
@@ -107,6 +109,7 @@ export function buildCompletionPrompt(context: CompletionContext, maxPromptToken
     multiline,
     maxTokens: multiline ? MULTI_LINE_MAX_TOKENS : SINGLE_LINE_MAX_TOKENS,
     stop: [CLOSE_TAG],
+    languageId: context.languageId,
   };
 }
 

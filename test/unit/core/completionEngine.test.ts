@@ -86,6 +86,37 @@ describe('completion engine', () => {
     assert.equal(settled[2]?.text, 'ms.length;');
   });
 
+  it('says which request a suggestion came from, from the network and the cache, and when the user typed one out', async () => {
+    const typedThrough: [string, number][] = [];
+    const origin = { recordId: 'r1', model: 'gpt-4o-mini-2024-07-18', language: 'typescript' };
+    engine = new CompletionEngine(
+      async () => ({ text: '<COMPLETION>items.length;</COMPLETION>', origin }),
+      { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10, onTypedThrough: (o, chars) => typedThrough.push([o.recordId, chars]) },
+      clock,
+    );
+    const complete = (prefix: string) => engine.complete(request(prefix), new AbortController().signal);
+    const first = complete('const n = ');
+    await clock.advance(250);
+    assert.deepEqual(await first, { text: 'items.length;', source: 'network', origin });
+    // Typing it out, each keystroke shown the rest: typed through once the last character is typed.
+    for (const typed of ['i', 'it', 'items.length'])
+      assert.deepEqual(await complete(`const n = ${typed}`), { text: 'items.length;'.slice(typed.length), source: 'cache', origin });
+    assert.deepEqual(typedThrough, []);
+    const after = complete('const n = items.length;');
+    await clock.advance(250);
+    await after;
+    assert.deepEqual(typedThrough, [['r1', 13]]);
+
+    // Taken in one go (Tab) from where it was shown: not typed through.
+    const other = complete('let m = ');
+    await clock.advance(250);
+    await other;
+    const afterTab = complete('let m = items.length;');
+    await clock.advance(250);
+    await afterTab;
+    assert.deepEqual(typedThrough, [['r1', 13]]);
+  });
+
   it('a cancelled token sends nothing', async () => {
     const controller = new AbortController();
     const pending = engine.complete(request('const n = '), controller.signal);

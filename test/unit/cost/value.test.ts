@@ -9,7 +9,7 @@ import { costReportBody } from '../../../src/core/costReportHtml';
 import { formatUsd } from '../../../src/core/cost/format';
 import { escapeHtml } from '../../../src/core/html';
 import { meterView } from '../../../src/core/meterView';
-import { UseRecorder } from '../../../src/core/useRecorder';
+import { TYPED_THROUGH_GRACE_MS, UseRecorder } from '../../../src/core/useRecorder';
 import { makeRecord, tempDir, withTimeout } from './helpers';
 
 const NOW = new Date(2026, 10, 25, 15, 0, 0);
@@ -179,5 +179,50 @@ describe('value per dollar', () => {
     );
     assert.equal(recorded, 2);
     assert.match(errors[0], /recording what became of an answer: disk full/);
+  });
+});
+
+describe('use records: accepted or typed through', () => {
+  function recorder() {
+    const written: UseRecord[] = [];
+    const deferred: (() => void)[] = [];
+    const uses = new UseRecorder({
+      ledger: { appendUse: async (u) => void written.push(u) },
+      onError: assert.fail,
+      now: () => NOW,
+      defer: (write, ms) => {
+        assert.equal(ms, TYPED_THROUGH_GRACE_MS);
+        deferred.push(write);
+      },
+    });
+    const settle = () => withTimeout(new Promise((r) => setImmediate(r)), 1000, 'the writes');
+    return { written, deferred, uses, settle };
+  }
+  const event = (ref: string, use: UseRecord['use'], chars?: number) => ({ ref, use, feature: 'completion' as const, model: 'm', chars });
+
+  it('writes a completion typed through after the grace period, unless it is accepted meanwhile: one outcome per request', async () => {
+    const { written, deferred, uses, settle } = recorder();
+    uses.record(event('a', 'typedThrough', 5));
+    uses.record(event('b', 'typedThrough', 7));
+    uses.record(event('a', 'accepted', 5)); // the accept command ran after the next request's lookup
+    await settle();
+    assert.deepEqual(
+      written.map((u) => [u.ref, u.use]),
+      [['a', 'accepted']],
+    );
+    for (const write of deferred) write();
+    await settle();
+    assert.deepEqual(
+      written.map((u) => [u.ref, u.use]),
+      [
+        ['a', 'accepted'],
+        ['b', 'typedThrough'],
+      ],
+    );
+    uses.record(event('b', 'accepted', 7));
+    uses.record(event('a', 'typedThrough', 5));
+    await settle();
+    assert.equal(written.length, 2, 'an outcome already written stays the only one');
+    assert.equal(deferred.length, 2);
   });
 });
