@@ -54,13 +54,23 @@ describe('inline completions', () => {
     assert.ok(body.max_tokens > 0 && body.max_tokens <= 256, `max_tokens ${body.max_tokens}`);
     const user = body.messages.find((m: { role: string }) => m.role === 'user').content as string;
     assert.match(user, /Language: typescript/);
-    assert.match(user, /export function add\(a: number, b: number\): number \{\n {2}<CURSOR>\n\}/);
+    // The cache-aware layout: the code after the cursor's line first, the code up to the cursor last.
+    assert.match(user, /the code after the cursor's line ---\n\}\n/);
+    assert.match(user, /the code up to the cursor ---\nexport function add\(a: number, b: number\): number \{\n {2}<CURSOR>\n/);
+    assert.ok(user.indexOf("the code after the cursor's line") < user.indexOf('the code up to the cursor'));
 
     const api = await penny();
     const record = await waitFor('the completion in the ledger', async () => (await api.recentCosts(5)).find((r) => r.feature === 'completion'));
     assert.equal(record.exact, true);
     assert.equal(record.model, 'gpt-4o-mini-2024-07-18');
     assert.ok(Math.abs(record.costUsd! - (180 * 0.15 + 9 * 0.6) / 1e6) < 1e-12);
+    assert.equal(record.language, 'typescript');
+    // Committing ran the item's command: the suggestion counts as offered and accepted, with its characters.
+    const value = await waitFor("the accepted completion in today's value figures", async () => {
+      const completions = api.costState().todayValue?.completions;
+      return completions && completions.accepted >= 1 ? completions : undefined;
+    });
+    assert.deepEqual([value.offered, value.accepted, value.acceptedChars], [1, 1, 'return a + b;'.length]);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });
