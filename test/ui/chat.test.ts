@@ -354,6 +354,27 @@ describe('Penny chat (UI)', function () {
     // The chat still works after it: the view was not broken by the answer.
     assert.equal((await chat.locator('#send').textContent())?.trim(), 'Send');
   });
+
+  it('shows in the cost report what the money bought: the answer whose code was inserted counts as used', async () => {
+    await runCommand(page, 'Penny: Show Cost Report', 30_000);
+    const report = await findFrame(page, '#export', 60_000);
+    // Feature, Model, Language, Requests, Cost, Offered, Accepted, Accepted characters, $ per 1,000, Answers used, $ per used answer.
+    const rows = await waitUntil(
+      'the cost report\'s "What it bought" table to have a chat row with an answer used',
+      async () => {
+        const texts = await report.locator('table.value').first().locator('tbody tr').allInnerTexts();
+        const cells = texts.map((row) => row.split('\t').map((cell) => cell.trim()));
+        return cells.some((c) => c[0] === 'chat' && c[9] === '1') ? cells : undefined;
+      },
+      { timeoutMs: 30_000, describe: async () => JSON.stringify((await report.locator('body').innerText()).slice(0, 1500)) },
+    );
+    const chatRow = rows.find((c) => c[0] === 'chat' && c[9] === '1')!;
+    note(`value row: ${chatRow.join(' | ')}`);
+    assert.equal(Number(chatRow[3]) >= 1, true, `requests: ${chatRow[3]}`);
+    assert.equal(chatRow[10], chatRow[4], 'one used answer: the cost per used answer is what the chat cost with that model');
+    assert.deepEqual(chatRow.slice(5, 9), ['—', '—', '—', '—'], 'no completion figures on a chat row');
+    assert.match(await report.locator('body').innerText(), /What it bought, by day/);
+  });
 });
 
 /** Drags the sash between the side bar and the editor so the chat has room (cosmetic: never fails the test). */
