@@ -24,8 +24,9 @@ import { EditorActivity } from './vscode/editorActivity';
 import { PennyInlineCompletions } from './vscode/inlineCompletions';
 import { VsCodeLanguageFacts } from './vscode/languageFacts';
 import { createLogger } from './vscode/logger';
-import { excludedFiles, onSettingsChanged, readSettings, setInlineCompletionsEnabled, walkthroughsOpenOnInstall } from './vscode/settings';
+import { excludedFiles, onSettingsChanged, readSettings, setInlineCompletionsEnabled } from './vscode/settings';
 import { createCompletionToggle, createCostStatusBar } from './vscode/statusBar';
+import { showWalkthroughOnFirstRun } from './vscode/walkthrough';
 import { setTeamExportHeadersCommand, TeamExport } from './vscode/teamExport';
 import type { ChatMessage, ChatSnapshot, CodeActionId } from './shared/protocol';
 
@@ -167,22 +168,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<PennyA
     escalationEvents: () => [...escalations.events],
     chatVisible: () => chat.visible,
   };
-}
-
-/** The first time Penny runs, its walkthrough opens, as VS Code's `workbench.welcomePage.walkthroughs.openOnInstall` allows. */
-async function showWalkthroughOnFirstRun(context: vscode.ExtensionContext): Promise<void> {
-  const seen = 'penny.walkthroughShown';
-  if (context.globalState.get<boolean>(seen)) return;
-  await context.globalState.update(seen, true);
-  if (!walkthroughsOpenOnInstall()) return;
-  // Penny activates after start-up: if the window already shows something (a README, a file), the
-  // walkthrough opens as a background tab instead of covering it and taking the keyboard focus.
-  const inactive = vscode.window.tabGroups.activeTabGroup.activeTab !== undefined;
-  await vscode.commands.executeCommand(
-    'workbench.action.openWalkthrough',
-    `${context.extension.id}#penny.start`,
-    inactive ? { toSide: false, inactive } : false,
-  );
 }
 
 /** The chat offers the everyday model and the escalation model. */
