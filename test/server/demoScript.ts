@@ -69,7 +69,20 @@ function readCursor(prompt: string): Cursor {
   let suffix = prompt.slice(at + CURSOR_MARKER.length);
   const path = /^File: (.+)$/m.exec(prefix)?.[1];
   const languageId = /^Language: (\S+)$/m.exec(prefix)?.[1];
-  if (path !== undefined) {
+  // Penny's cache-aware layout: the code after the cursor's line in a section of its own before the
+  // code up to the cursor, and definitions found while typing after the cursor's line.
+  const afterHeader = `--- ${path}: the code after the cursor's line ---\n`;
+  const upToHeader = `--- ${path}: the code up to the cursor ---\n`;
+  const upTo = path === undefined ? -1 : prefix.lastIndexOf(upToHeader);
+  if (upTo >= 0) {
+    const afterStart = prefix.indexOf(afterHeader);
+    const after = afterStart >= 0 ? prefix.slice(afterStart + afterHeader.length, upTo).replace(/\n\n$/, '') : '';
+    prefix = prefix.slice(upTo + upToHeader.length);
+    const more = suffix.indexOf('\n\nMore definitions, for reference:');
+    const scopeAt = suffix.lastIndexOf('\n\nComplete the ');
+    const lineRest = suffix.slice(0, more >= 0 ? more : scopeAt >= 0 ? scopeAt : suffix.length);
+    suffix = (after ? `${lineRest}\n${after}` : lineRest) + (scopeAt >= 0 ? suffix.slice(scopeAt) : '');
+  } else if (path !== undefined) {
     const header = `--- ${path} ---\n`;
     const start = prefix.indexOf(header);
     if (start >= 0) prefix = prefix.slice(start + header.length);

@@ -10,7 +10,7 @@ import * as ts from 'typescript';
 import { meteredCompletionBackend } from '../../../src/core/completion/backend';
 import { CompletionEngine } from '../../../src/core/completion/engine';
 import { coveredSuffixLength } from '../../../src/core/completion/postprocess';
-import { documentWindow } from '../../../src/core/completion/prompt';
+import { buildCompletionPrompt, documentWindow } from '../../../src/core/completion/prompt';
 import { CHAT_SYSTEM_PROMPT } from '../../../src/core/chat/chatSession';
 import { escalationPrompt, TASK_INSTRUCTIONS } from '../../../src/core/escalation';
 import type { ChatMessageParam } from '../../../src/core/openaiClient';
@@ -222,6 +222,32 @@ describe('the demo script, step by step through the sample workspace README', fu
       const whole = await ghostAt(unclosed, unclosed.length);
       assert.ok(whole?.startsWith('cart: Cart, sku: string): Cart {\n'), whole);
       assert.deepEqual(typeErrors({ 'src/cart.ts': unclosed + whole, 'src/format.ts': FORMAT }), []);
+    });
+
+    it("answers the extension's cache-aware prompt as the plain one, with context before the code and definitions found while typing after it", () => {
+      const doc = `${CART}export function removeItem()\n\nexport const VERSION = 1;\n`;
+      const cursor = doc.indexOf('removeItem(') + 'removeItem('.length;
+      const ask = (layout: 'cursorWindow' | 'cacheAware') => {
+        const prompt = buildCompletionPrompt(
+          {
+            ...documentWindow(doc, cursor),
+            languageId: 'typescript',
+            relativePath: 'src/cart.ts',
+            // The file's own outline names the function being typed (VS Code's symbol provider sees it once the line exists).
+            snippets: [
+              { path: 'src/format.ts', text: FORMAT },
+              ...(layout === 'cacheAware' ? [{ path: 'src/cart.ts (outline)', text: 'export class Cart\nexport function removeItem()' }] : []),
+            ],
+            recentSnippets: layout === 'cacheAware' ? [{ path: 'src/cart.ts:53', text: 'export function removeItem(): void' }] : undefined,
+          },
+          2600,
+          layout,
+        );
+        return demoReply({ method: 'POST', path: '/v1/chat/completions', headers: {}, body: { messages: prompt.messages }, receivedAt: 0 }).content;
+      };
+      const plain = ask('cursorWindow');
+      assert.match(plain ?? '', /^cart: Cart, sku: string\): Cart \{/);
+      assert.equal(ask('cacheAware'), plain);
     });
 
     it('after `):` the return type and the body; it compiles', async () => {
