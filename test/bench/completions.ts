@@ -3,14 +3,27 @@
 // Drives the extension's own CompletionEngine (src/core/completion/engine.ts; the bench has no copy
 // of it) with a virtual clock (hours of typing replay in seconds) over regions of real source files
 // from node_modules, typed with human timing, each request built as the extension builds it
-// (documentWindow), against the local OpenAI-compatible server answering with the file's true
-// continuation after a simulated delay.
+// (documentWindow), against the local OpenAI-compatible server answering after a simulated delay.
+//
+// The simulated model knows only what its prompt shows. It writes the file's true continuation up to
+// the first identifier that is defined outside what the prompt shows of the current file and whose
+// definition (its first line, the signature) the prompt does not contain, and stops there: a real
+// model cannot write `client.retry(` unless the prompt shows what `client` is, and past that point
+// it would guess (recall.ts: the same test as context recall, so recall and answers agree). Context
+// is worth what it lets the model write, for every engine alike. `--oracle`: the model writes the
+// true continuation whatever the prompt shows (the bench before this model).
+//
+// Value is counted by the product's own code: each request is written to a Ledger (in a temporary
+// directory) as MeteredClient writes it, the simulated user's offers and Tabs go through completionUse
+// and UseRecorder as the extension's provider's do, the engine's typing-through through its
+// onTypedThrough; "$ per accepted character" and the acceptance rate are the Ledger report's value
+// figures.
 // Compares Penny's settings with a naive engine (a request on every keystroke, no cache, no cancel)
 // and a Continue-like configuration (350 ms debounce, 1,024-token prompts), then checks that
 // post-processing cleans the mess chat models wrap around code.
 //
 // Options: --seed N (1), --ttft MS (350), --tps N (80), --regions N per file (4), --chars N per
-// region (300), --react MS (250), --no-prompt-cache, --json PATH (test-results/bench-completions.json).
+// region (300), --react MS (250), --no-prompt-cache, --oracle, --json PATH (test-results/bench-completions.json).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PENNY_ENGINE } from '../../src/core/completion/defaults';
@@ -32,11 +45,22 @@ interface Options {
   chars: number;
   react: number;
   promptCache: boolean;
+  oracle: boolean;
   json: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { seed: 1, ttft: 350, tps: 80, regions: 4, chars: 300, react: 250, promptCache: true, json: 'test-results/bench-completions.json' };
+  const options: Options = {
+    seed: 1,
+    ttft: 350,
+    tps: 80,
+    regions: 4,
+    chars: 300,
+    react: 250,
+    promptCache: true,
+    oracle: false,
+    json: 'test-results/bench-completions.json',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -55,11 +79,16 @@ function parseArgs(argv: string[]): Options {
       case '--no-prompt-cache':
         options.promptCache = false;
         break;
+      case '--oracle':
+        options.oracle = true;
+        break;
       case '--json':
         options.json = value();
         break;
       case '--help':
-        console.log('usage: bench:completions [--seed N] [--ttft MS] [--tps N] [--regions N] [--chars N] [--react MS] [--no-prompt-cache] [--json PATH]');
+        console.log(
+          'usage: bench:completions [--seed N] [--ttft MS] [--tps N] [--regions N] [--chars N] [--react MS] [--no-prompt-cache] [--oracle] [--json PATH]',
+        );
         process.exit(0);
         break;
       default:
@@ -136,7 +165,17 @@ async function main(): Promise<void> {
   const client = new OpenAIClient({ baseUrl: mock.url, apiKey: 'sk-bench-local', maxRetries: 0 });
   const results = [];
   const workspaces = new Workspaces(nodeModulesDir(), files);
-  const context = { client, server, regions, gaps, ttftMs: options.ttft, tokensPerSecond: options.tps, reactionMs: options.react, workspaces };
+  const context = {
+    client,
+    server,
+    regions,
+    gaps,
+    ttftMs: options.ttft,
+    tokensPerSecond: options.tps,
+    reactionMs: options.react,
+    workspaces,
+    oracle: options.oracle,
+  };
   try {
     // Warm-up, not measured: the first engine to run would otherwise pay the JIT's compile time in its CPU figures.
     await runEngine(ENGINES[0], { ...context, regions: regions.slice(0, 4) });
@@ -154,7 +193,13 @@ async function main(): Promise<void> {
   const checks = targets(penny, r, mess);
   const workload = results[0];
   const header = [
-    `## Completion benchmark (seed ${options.seed}, ttft ${options.ttft} ms, ${options.tps} tokens/s, reaction ${options.react} ms, prompt caching ${options.promptCache ? 'on' : 'off'})`,
+    `## Completion benchmark (seed ${options.seed}, ttft ${options.ttft} ms, ${options.tps} tokens/s, reaction ${options.react} ms, prompt caching ${options.promptCache ? 'on' : 'off'}, model ${options.oracle ? 'oracle' : 'knows what the prompt shows'})`,
+    '',
+    options.oracle
+      ? 'Model: writes the true continuation whatever the prompt shows (--oracle): context only adds cost.'
+      : 'Model: writes the true continuation up to the first identifier defined outside what the prompt shows of the file whose definition the prompt lacks, ' +
+        'and stops there (a real model would guess past it): context is worth what it lets the model write. ' +
+        '"$ / 1k accepted chars" and the acceptance rate are the product\'s value figures, from a Ledger holding each request and what the simulated user did with its suggestion (UseRecorder, completionUse).',
     '',
     `Workload: ${regions.length} regions of ${files.length} files from node_modules (${files.map((f) => f.relativePath).join(', ')}), ` +
       `${workload.workloadChars.toLocaleString('en-US')} characters = ${workload.workloadKeys.toLocaleString('en-US')} keystrokes without completions ` +
@@ -173,6 +218,22 @@ async function main(): Promise<void> {
   const mismatches = results.reduce((sum, result) => sum + result.promptMismatches, 0);
   const errors = results.reduce((sum, result) => sum + result.meter.errors, 0);
   if (mismatches > 0 || errors > 0) console.log(`\nWARNING: ${mismatches} prompt(s) not at the simulated cursor, ${errors} request error(s).`);
+  // The ledger must hold what the backend billed and what the user took, exactly.
+  for (const result of results) {
+    const { totals } = summarize(result);
+    const { ledger } = totals;
+    if (
+      ledger.errors > 0 ||
+      ledger.requests !== totals.requests ||
+      Math.round(ledger.usd * 1e9) !== result.meter.costUnits ||
+      ledger.acceptedChars !== totals.acceptedChars
+    ) {
+      console.log(
+        `\nWARNING: ${result.config.label}: the ledger holds ${ledger.requests} requests, $${ledger.usd}, ${ledger.acceptedChars} accepted chars (${ledger.errors} write errors); ` +
+          `the bench billed ${totals.requests}, $${totals.usd}, and the user accepted ${totals.acceptedChars}.`,
+      );
+    }
+  }
   console.log(
     `\n(${((Date.now() - started) / 1000).toFixed(1)} s real time; ${results.map((x) => `${x.config.label} ${(x.realMs / 1000).toFixed(1)} s`).join(', ')})`,
   );

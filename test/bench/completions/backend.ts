@@ -5,10 +5,11 @@
 // The HTTP round trip itself is instant; the model's latency (time to first token, then tokens per
 // second) is spent in virtual time, where a cancellation can cut it short.
 import { performance } from 'node:perf_hooks';
-import type { CompletionBackend } from '../../../src/core/completion/engine';
+import type { CompletionBackend, CompletionOrigin } from '../../../src/core/completion/engine';
 import type { CompletionPrompt } from '../../../src/core/completion/prompt';
 import type { ChatMessageParam, OpenAIClient } from '../../../src/core/openaiClient';
-import { PriceBook, costUnits, type TokenUsage } from '../../../src/core/cost/pricing';
+import { PriceBook, costOf, costUnits, type TokenUsage } from '../../../src/core/cost/pricing';
+import { newRecordId, type LedgerRecord } from '../../../src/core/cost/record';
 import { countChatTokens, countTextTokens } from '../../../src/core/cost/tokenCount';
 import type { MockOpenAIServer, RecordedRequest, ScriptedReply } from '../../server/mockOpenAI';
 import type { RealWork, VirtualClock } from './virtualClock';
@@ -245,6 +246,50 @@ export interface BackendOptions<Handle> {
   hooks: BackendHooks<Handle>;
   /** The time the clock last fired a timer (performance.now()), to time the engine's prompt building. */
   lastFireAt: () => number;
+  /**
+   * Where each request's record goes, as MeteredClient writes it (Ledger.append): what the product's
+   * cost report, and its value figures, are computed from. The answer's origin refers to it.
+   */
+  ledger?: LedgerSink;
+}
+
+export interface LedgerSink {
+  append(record: LedgerRecord): void;
+  /** The wall-clock date of a virtual time (the record's `time`). */
+  date(virtualMs: number): Date;
+  /** The VS Code language id of the document the request is about. */
+  language(): string | undefined;
+}
+
+/**
+ * The ledger record of one simulated request, as MeteredClient's recordFor makes it: priced from the
+ * API's usage when the answer came whole; a cancelled or ended-early stream reports no usage, so its
+ * record holds what was billed, marked estimated.
+ */
+export function requestRecord(options: {
+  startedAt: Date;
+  model: string;
+  tier: string;
+  language?: string;
+  billed: TokenUsage;
+  exact: boolean;
+  outcome: LedgerRecord['outcome'];
+  latencyMs: number;
+}): LedgerRecord {
+  const price = prices.lookup(options.model, options.tier) ?? prices.lookup(MODEL);
+  return {
+    id: newRecordId(),
+    time: options.startedAt.toISOString(),
+    feature: 'completion',
+    ...(options.language === undefined ? {} : { language: options.language }),
+    model: options.model,
+    tier: options.tier,
+    ...options.billed,
+    costUsd: price ? costOf(options.billed, price) : null,
+    exact: options.exact,
+    latencyMs: options.latencyMs,
+    outcome: options.outcome,
+  };
 }
 
 const prices = new PriceBook();
@@ -254,6 +299,7 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
   const { client, server, clock, work, meter, ttftMs, tokensPerSecond, hooks } = options;
   return async (prompt, signal, isEnough) => {
     const handle = hooks.onSend(performance.now() - options.lastFireAt());
+    const sentAt = clock.now();
     const content = hooks.answer(handle, prompt);
     server.register(prompt.messages, content);
     meter.requests++;
@@ -295,8 +341,24 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
     meter.cachedTokens += billed.cachedTokens;
     meter.completionTokens += billed.completionTokens;
     meter.costUnits += costUnits(billed, prices.lookup(result.model, result.serviceTier) ?? prices.lookup(MODEL)!);
+    let origin: CompletionOrigin | undefined;
+    if (options.ledger) {
+      const language = options.ledger.language();
+      const record = requestRecord({
+        startedAt: options.ledger.date(sentAt),
+        model: result.model,
+        tier: result.serviceTier,
+        language,
+        billed,
+        exact: finished && !streamed.cut,
+        outcome: finished ? 'ok' : 'cancelled',
+        latencyMs: clock.now() - sentAt,
+      });
+      options.ledger.append(record);
+      origin = { recordId: record.id, model: record.model, ...(language === undefined ? {} : { language }) };
+    }
     if (!finished) return undefined;
     hooks.onAnswer?.(handle);
-    return { text: streamed.text };
+    return origin ? { text: streamed.text, origin } : { text: streamed.text };
   };
 }

@@ -1,7 +1,7 @@
 // Context recall: at each request, of the identifiers in the true continuation that are defined
 // (in the project) outside what the prompt shows of the current file, the share whose definition
-// or signature the prompt contains. A simulated model answers the truth whatever it is sent; this
-// says whether a real one could have: `client.retry(` needs `retry`'s signature in the prompt.
+// or signature the prompt contains: `client.retry(` needs `retry`'s signature in the prompt. The
+// simulated model writes the truth only up to the first such identifier the prompt lacks (answerable).
 import { CURSOR } from '../../../src/core/completion/prompt';
 import type { Region } from './corpus';
 import { collapse, identifiersIn, type Workspaces } from './workspace';
@@ -43,13 +43,28 @@ function shownWindows(prompt: string, document: string, pos: number): [number, n
   return windows;
 }
 
-/** Adds one request's count: `pos` is the cursor in the original file, the region's rest is not typed yet. */
-export function countRecall(count: RecallCount, workspaces: Workspaces, region: Region, pos: number, continuation: string, prompt: string): void {
+/** One identifier of a true continuation that needs a definition the prompt's view of the current file does not show. */
+export interface Need {
+  /** Where it starts in the continuation. */
+  offset: number;
+  /** Whether the prompt contains its definition's first line (signature). */
+  shown: boolean;
+  /** `file: signature` of the definition. */
+  what: string;
+}
+
+/**
+ * The identifiers of the continuation at `pos` (in the original file; the region's rest is not typed
+ * yet) that are defined outside what the prompt shows of the current file, in order, each definition
+ * once: what a model needs the prompt to tell it.
+ */
+export function neededDefinitions(workspaces: Workspaces, region: Region, pos: number, continuation: string, prompt: string): Need[] {
   const { file, end } = region;
   const document = file.text.slice(0, pos) + file.text.slice(end);
   const windows = shownWindows(prompt, document, pos);
   const flat = collapse(prompt);
   const seen = new Set<string>();
+  const needs: Need[] = [];
   for (const identifier of identifiersIn(file.text, pos, pos + continuation.length)) {
     for (const definition of workspaces.definitionsAt(file.relativePath, identifier.offset)) {
       if (definition.file === file.relativePath) {
@@ -62,12 +77,31 @@ export function countRecall(count: RecallCount, workspaces: Workspaces, region: 
       const key = `${definition.file}\u0000${definition.offset}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      count.needed++;
-      if (flat.includes(definition.signature)) count.shown++;
-      else {
-        const what = `${definition.file}: ${definition.signature}`;
-        count.missed.set(what, (count.missed.get(what) ?? 0) + 1);
-      }
+      needs.push({ offset: identifier.offset - pos, shown: flat.includes(definition.signature), what: `${definition.file}: ${definition.signature}` });
     }
   }
+  return needs;
+}
+
+/** Adds one request's needs to the count. */
+export function countRecall(count: RecallCount, needs: readonly Need[]): void {
+  for (const need of needs) {
+    count.needed++;
+    if (need.shown) count.shown++;
+    else count.missed.set(need.what, (count.missed.get(need.what) ?? 0) + 1);
+  }
+}
+
+/**
+ * What a model that knows only what its prompt shows can write at the cursor: the true continuation
+ * up to the first identifier defined outside the prompt's view of the file whose definition the
+ * prompt does not contain. A real model could not know `client.retry(` without `retry`'s signature;
+ * past that point it would guess, so the simulated model stops there. The same needs as context
+ * recall, so recall and answer quality agree.
+ */
+export function answerable(continuation: string, needs: readonly Need[]): string {
+  let stop = continuation.length;
+  for (const need of needs) if (!need.shown && need.offset < stop) stop = need.offset;
+  // A model that stops before a name does not end on the space before it.
+  return stop < continuation.length ? continuation.slice(0, stop).replace(/[ \t]+$/, '') : continuation;
 }

@@ -1,5 +1,6 @@
 // The benchmark's numbers per 1,000 keystrokes, the ratios between engines, the targets, as a
 // markdown report and as JSON.
+import type { ValueFigures } from '../../../src/core/cost/tallies';
 import type { MessReport } from './messy';
 import type { RunResult } from './run';
 
@@ -30,7 +31,15 @@ export interface EngineSummary {
   acceptedCharsPer1k: number;
   /** Keys the user really pressed (typed + Tab) per 1,000 workload keystrokes. */
   keysPressedPer1k: number;
+  /**
+   * From the product's ledger (Ledger.report()'s value figures for completions): the simulated user's
+   * offers and accepts are recorded as the extension records them, so this is the product's own figure.
+   */
   usdPer1kAcceptedChars: number;
+  /** Accepted ÷ offered requests, from the same value figures; null when nothing was offered. */
+  acceptanceRate: number | null;
+  /** Requests where the model stopped at a definition the prompt lacked, short of the true continuation. */
+  stoppedShortPer1k: number;
   latencyMs: { p50: number; p95: number; shown: number };
   latencyNetworkMs: { p50: number; p95: number; shown: number };
   cpuPerKeystrokeUs: { p50: number; p95: number; max: number; calls: number };
@@ -63,6 +72,8 @@ export interface EngineSummary {
     recallNeeded: number;
     recallShown: number;
     spilled: number;
+    /** What the product's ledger holds for the run (its value figures): requests, their cost, and what became of them. */
+    ledger: Pick<ValueFigures, 'requests' | 'usd' | 'offered' | 'accepted' | 'acceptedChars' | 'typedThrough' | 'typedChars'> & { errors: number };
   };
 }
 
@@ -87,7 +98,9 @@ export function summarize(run: RunResult): EngineSummary {
     acceptedSuggestionsPer1k: per1k(typing.tabs),
     acceptedCharsPer1k: per1k(typing.acceptedChars),
     keysPressedPer1k: per1k(typing.typedKeys + typing.tabs),
-    usdPer1kAcceptedChars: typing.acceptedChars > 0 ? (usd * 1000) / typing.acceptedChars : Infinity,
+    usdPer1kAcceptedChars: run.value.usdPer1kAcceptedChars ?? Infinity,
+    acceptanceRate: run.value.acceptanceRate,
+    stoppedShortPer1k: per1k(run.stoppedShort),
     latencyMs: { p50: percentile(typing.latencyMs, 50), p95: percentile(typing.latencyMs, 95), shown: typing.latencyMs.length },
     latencyNetworkMs: { p50: percentile(typing.latencyNetworkMs, 50), p95: percentile(typing.latencyNetworkMs, 95), shown: typing.latencyNetworkMs.length },
     cpuPerKeystrokeUs: { p50: percentile(us, 50), p95: percentile(us, 95), max: Math.max(...us), calls: us.length },
@@ -116,6 +129,16 @@ export function summarize(run: RunResult): EngineSummary {
       recallNeeded: run.recall.needed,
       recallShown: run.recall.shown,
       spilled: run.spilled,
+      ledger: {
+        requests: run.value.requests,
+        usd: run.value.usd,
+        offered: run.value.offered,
+        accepted: run.value.accepted,
+        acceptedChars: run.value.acceptedChars,
+        typedThrough: run.value.typedThrough,
+        typedChars: run.value.typedChars,
+        errors: run.ledgerErrors,
+      },
     },
   };
 }
@@ -214,6 +237,7 @@ export function table(summaries: EngineSummary[]): string[] {
     ['requests sent / 1k keys', (s) => one(s.requestsPer1k)],
     ['… of which cancelled', (s) => one(s.cancelledPer1k)],
     ['… of which at a spot with nothing to suggest', (s) => one(s.nothingToSuggestPer1k)],
+    ['… of which the model stopped at a definition the prompt lacks', (s) => one(s.stoppedShortPer1k)],
     ['prompt tokens / 1k keys', (s) => int(s.promptTokensPer1k)],
     ['… of which cached (50% off)', (s) => int(s.cachedPromptTokensPer1k)],
     ['completion tokens / 1k keys', (s) => int(s.completionTokensPer1k)],
@@ -225,7 +249,8 @@ export function table(summaries: EngineSummary[]): string[] {
     ['suggestions accepted / 1k keys', (s) => one(s.acceptedSuggestionsPer1k)],
     ['accepted chars / 1k keys', (s) => int(s.acceptedCharsPer1k)],
     ['keys really pressed / 1k keys', (s) => int(s.keysPressedPer1k)],
-    ['$ / 1k accepted chars', (s) => usd(s.usdPer1kAcceptedChars)],
+    ['$ / 1k accepted chars (ledger value figures)', (s) => usd(s.usdPer1kAcceptedChars)],
+    ['acceptance rate (accepted ÷ offered requests, ledger)', (s) => (s.acceptanceRate === null ? '–' : pct(s.acceptanceRate))],
     ['keystroke → suggestion p50 / p95 (virtual ms)', (s) => `${int(s.latencyMs.p50)} / ${int(s.latencyMs.p95)}`],
     ['… network answers only p50 / p95', (s) => `${int(s.latencyNetworkMs.p50)} / ${int(s.latencyNetworkMs.p95)}`],
     ['engine CPU / keystroke p50 / p95 (real µs)', (s) => `${one(s.cpuPerKeystrokeUs.p50)} / ${one(s.cpuPerKeystrokeUs.p95)}`],

@@ -1,16 +1,23 @@
 // One engine configuration typed through every region, in virtual time, against the local server.
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RecentEdits } from '../../../src/core/completion/context/recentEdits';
 import { pennyContext } from '../../../src/core/completion/defaults';
-import { CompletionEngine, type EngineOptions, type EngineStats } from '../../../src/core/completion/engine';
+import { CompletionEngine, type CompletionOrigin, type EngineOptions, type EngineStats } from '../../../src/core/completion/engine';
 import { CURSOR } from '../../../src/core/completion/prompt';
+import { completionUse } from '../../../src/core/completion/uses';
+import { Ledger } from '../../../src/core/cost/ledger';
+import type { ValueFigures } from '../../../src/core/cost/tallies';
+import { UseRecorder } from '../../../src/core/useRecorder';
 import type { OpenDocument } from '../../../src/core/completion/snippets';
 import { compileExcludes, DEFAULT_EXCLUDES } from '../../../src/core/exclusions';
 import type { OpenAIClient } from '../../../src/core/openaiClient';
 import { newMeter, simulatedBackend, type ContinuationServer, type Meter } from './backend';
 import { keystrokeLength, trueContinuation, type Region } from './corpus';
 import { MESS_KINDS, cleanAnswer, messify, type MessSample } from './messy';
-import { countRecall, newRecall, type RecallCount } from './recall';
+import { answerable, countRecall, neededDefinitions, newRecall, type RecallCount } from './recall';
 import { TypingSession, newTypingMetrics, type Call, type CompleteFn, type TypingMetrics } from './typist';
 import { RealWork, VirtualClock } from './virtualClock';
 import type { Workspaces } from './workspace';
@@ -42,7 +49,12 @@ export interface RunContext {
   tokensPerSecond: number;
   reactionMs: number;
   workspaces: Workspaces;
+  /** The model writes the true continuation whatever the prompt shows (before the quality model; default off). */
+  oracle?: boolean;
 }
+
+/** The wall-clock date the virtual clock's 0 stands for in ledger records: a local morning, so a run stays within one local day. */
+export const LEDGER_EPOCH = new Date(2026, 0, 5, 9, 0, 0);
 
 export interface RunResult {
   config: EngineConfig;
@@ -65,6 +77,16 @@ export interface RunResult {
   gatherMs: number[];
   /** Requests that went past a cache route's rate. */
   spilled: number;
+  /** Requests where the model stopped short of the true continuation at a definition the prompt lacked (answerable). */
+  stoppedShort: number;
+  /**
+   * The product's own value figures for the run's completions (Ledger.report(): today's completions),
+   * from the request records the backend wrote and the use records the simulated user's offers,
+   * accepts and typing through wrote through UseRecorder and completionUse.
+   */
+  value: ValueFigures;
+  /** Ledger writes that failed (should be 0). */
+  ledgerErrors: number;
 }
 
 function sumStats(all: EngineStats[]): EngineStats {
@@ -101,6 +123,20 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
   context.server.resetCache();
   context.server.now = () => clock.now();
   const facts = context.workspaces.facts(clock, () => session?.typed);
+  // The product's ledger, in a temporary directory, dated by the virtual clock.
+  const ledgerDir = mkdtempSync(path.join(os.tmpdir(), 'penny-bench-ledger-'));
+  const date = (virtualMs: number) => new Date(LEDGER_EPOCH.getTime() + virtualMs);
+  let ledgerErrors = 0;
+  const ledger = new Ledger(ledgerDir, { now: () => date(clock.now()), onWarning: () => ledgerErrors++ });
+  const appends: Promise<void>[] = [];
+  const uses = new UseRecorder({
+    ledger,
+    onError: () => ledgerErrors++,
+    now: () => date(clock.now()),
+    // The grace period in which an accept wins over typing through, in virtual time.
+    defer: (write, ms) => void clock.schedule(ms, write),
+  });
+  let stoppedShort = 0;
   const edits = new RecentEdits();
   let openDocuments: readonly OpenDocument[] = [];
   const gatherer = config.context
@@ -124,6 +160,11 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
     tokensPerSecond: context.tokensPerSecond,
     honourCancel: config.honourCancel,
     lastFireAt: () => lastFireAt,
+    ledger: {
+      append: (record) => appends.push(ledger.append(record).catch(() => void ledgerErrors++)),
+      date,
+      language: () => session?.region.file.languageId,
+    },
     hooks: {
       onSend(promptCpuMs) {
         const call = session?.current;
@@ -135,9 +176,13 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
         const pos = call?.pos ?? session!.pos;
         const user = prompt.messages[prompt.messages.length - 1].content;
         if (!user.includes(file.text.slice(Math.max(0, pos - 24), pos) + CURSOR)) promptMismatches++;
-        const continuation = trueContinuation(file.text, pos, end, prompt.multiline);
-        if (continuation.trim() === '') nothingToSuggest++;
-        countRecall(recall, context.workspaces, session!.region, pos, continuation, user);
+        const truth = trueContinuation(file.text, pos, end, prompt.multiline);
+        if (truth.trim() === '') nothingToSuggest++;
+        const needs = neededDefinitions(context.workspaces, session!.region, pos, truth, user);
+        countRecall(recall, needs);
+        // The model knows only what the prompt shows: it stops at the first definition it lacks.
+        const continuation = context.oracle ? truth : answerable(truth, needs);
+        if (continuation.length < truth.length) stoppedShort++;
         // What the engine cleans the answer with: the prefix and suffix of the request it sent.
         const request = call?.request ?? session!.request();
         const sample: MessSample = {
@@ -158,7 +203,8 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       },
     },
   });
-  const engine = new CompletionEngine(backend, config.options, clock, gatherer);
+  const onTypedThrough = (origin: CompletionOrigin, chars: number) => uses.record(completionUse('typedThrough', origin, chars));
+  const engine = new CompletionEngine(backend, { ...config.options, onTypedThrough }, clock, gatherer);
   const engineStats: EngineStats[] = [engine.stats];
   const complete: CompleteFn = (request, signal) => engine.complete(request, signal);
 
@@ -174,12 +220,20 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
       openDocuments,
       snippetsInRequest: !config.context,
       edits,
+      onUse: (event) => uses.record(event),
     });
     session.start();
     await clock.run();
     context.server.clear();
   }
 
+  const virtualMs = clock.now();
+  const realMs = performance.now() - realStart;
+  // Every write is queued in the ledger before the report, which runs after them.
+  await Promise.all(appends);
+  const report = await ledger.report();
+  rmSync(ledgerDir, { recursive: true, force: true });
+  const value = report.valueByDay[report.valueByDay.length - 1].completions;
   return {
     config,
     typing,
@@ -187,13 +241,16 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
     engine: sumStats(engineStats),
     workloadKeys: workloadKeystrokes(context.regions),
     workloadChars: context.regions.reduce((sum, region) => sum + region.end - region.start, 0),
-    virtualMs: clock.now(),
-    realMs: performance.now() - realStart,
+    virtualMs,
+    realMs,
     promptMismatches,
     nothingToSuggest,
     samples,
     recall,
     gatherMs,
     spilled: context.server.cacheStats.spilled,
+    stoppedShort,
+    value,
+    ledgerErrors,
   };
 }

@@ -4,7 +4,9 @@
 // is accepted with Tab: its characters are not typed. Anything else is ignored and typing goes on.
 import { performance } from 'node:perf_hooks';
 import type { RecentEdits } from '../../../src/core/completion/context/recentEdits';
-import type { EngineRequest } from '../../../src/core/completion/engine';
+import type { CompletionOrigin, EngineRequest } from '../../../src/core/completion/engine';
+import { completionUse } from '../../../src/core/completion/uses';
+import type { UseEvent } from '../../../src/core/useRecorder';
 import { documentWindow } from '../../../src/core/completion/prompt';
 import { relevantSnippets, type OpenDocument } from '../../../src/core/completion/snippets';
 import { keystrokeLength, type Region } from './corpus';
@@ -12,7 +14,10 @@ import type { VirtualClock } from './virtualClock';
 import type { TypedDocument } from './workspace';
 
 /** What the editor calls: CompletionEngine.complete, or any engine with the same shape. */
-export type CompleteFn = (request: EngineRequest, signal: AbortSignal) => Promise<{ text: string; source: 'cache' | 'network' } | undefined>;
+export type CompleteFn = (
+  request: EngineRequest,
+  signal: AbortSignal,
+) => Promise<{ text: string; source: 'cache' | 'network'; origin?: CompletionOrigin } | undefined>;
 
 /** Whether the user takes a suggestion: only when it is exactly what they were about to type next. */
 export function acceptable(aboutToType: string, suggestion: string): boolean {
@@ -66,6 +71,7 @@ interface Shown {
   text: string;
   pos: number;
   since: number;
+  origin?: CompletionOrigin;
 }
 
 export interface SessionOptions {
@@ -88,6 +94,11 @@ export interface SessionOptions {
   snippetsInRequest?: boolean;
   /** Told of every edit, as VS Code's change events tell the extension (recent edits). */
   edits?: RecentEdits;
+  /**
+   * What became of each suggestion, as the extension's provider records it (completionUse): offered
+   * when shown, accepted with its characters on Tab (UseRecorder.record in the bench).
+   */
+  onUse?: (event: UseEvent) => void;
 }
 
 /** One region typed by the simulated user; `start()` schedules it on the virtual clock. */
@@ -207,7 +218,7 @@ export class TypingSession {
     );
   }
 
-  private answered(call: Call, result: { text: string; source: 'cache' | 'network' } | undefined, previous: Shown | undefined): void {
+  private answered(call: Call, result: Awaited<ReturnType<CompleteFn>>, previous: Shown | undefined): void {
     const { clock, metrics } = this.options;
     if (call.answeredAt !== undefined) call.cpuMs += performance.now() - call.answeredAt;
     metrics.cpuMs.push(call.cpuMs);
@@ -215,12 +226,13 @@ export class TypingSession {
     const now = clock.now();
     metrics.suggestionsShown++;
     if (result.source === 'cache') metrics.shownFromCache++;
+    if (result.origin) this.options.onUse?.(completionUse('offered', result.origin));
     metrics.latencyMs.push(now - call.keyTime);
     if (result.source === 'network') metrics.latencyNetworkMs.push(now - call.keyTime);
     // Typing through a suggestion keeps it on screen: the user has been seeing it since it first came.
     const typed = previous ? this.text.slice(previous.pos, call.pos) : '';
     const continues = previous !== undefined && previous.text === typed + result.text;
-    const shown: Shown = { text: result.text, pos: call.pos, since: continues ? previous.since : now };
+    const shown: Shown = { text: result.text, pos: call.pos, since: continues ? previous.since : now, origin: result.origin };
     this.shown = shown;
     const decideAt = Math.max(now, shown.since + this.options.reactionMs);
     // The user looks at it before their next keystroke only if it is there long enough.
@@ -240,6 +252,7 @@ export class TypingSession {
     this.pos += shown.text.length;
     metrics.tabs++;
     metrics.acceptedChars += shown.text.length;
+    if (shown.origin) this.options.onUse?.(completionUse('accepted', shown.origin, shown.text.length));
     this.shown = undefined;
     // The editor asks again at the new cursor position; the user goes on typing after their usual pause.
     this.ask();
