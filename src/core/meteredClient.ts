@@ -5,7 +5,7 @@ import * as l10n from '@vscode/l10n';
 import { budgetStatus, type BudgetSettings, type BudgetStatus } from './cost/budget';
 import { RequestCostEstimator } from './cost/estimate';
 import type { Ledger } from './cost/ledger';
-import { newRecordId, type Feature, type LedgerRecord, type Outcome } from './cost/record';
+import { newRequestRecord, type Feature, type LedgerRecord, type Outcome } from './cost/record';
 import { contextWindow, costOf, type PriceBook, type TokenUsage } from './cost/pricing';
 import { countChatTokens } from './cost/tokenCount';
 import type { CostMeter } from './costMeter';
@@ -147,10 +147,9 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
 
   private recordFor(feature: Feature, startedAt: Date, result: ChatResult, estimator: RequestCostEstimator, language?: string): LedgerRecord {
     const base = {
-      id: newRecordId(),
       time: startedAt.toISOString(),
       feature,
-      ...(language === undefined ? {} : { language }),
+      language,
       model: result.model,
       tier: result.serviceTier,
       latencyMs: result.latencyMs,
@@ -158,14 +157,14 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
     };
     if (result.usage) {
       const price = this.deps.priceBook().lookup(result.model, result.serviceTier);
-      return { ...base, ...result.usage, costUsd: price ? costOf(result.usage, price) : null, exact: true };
+      return newRequestRecord({ ...base, ...result.usage, costUsd: price ? costOf(result.usage, price) : null, exact: true });
     }
     if (!result.sent || (result.outcome === 'error' && result.error?.status !== undefined)) {
       // Refused before generating (an HTTP error) or never sent: nothing was billed.
-      return { ...base, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, exact: true };
+      return newRequestRecord({ ...base, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, exact: true });
     }
     // Sent but no usage (cancelled, cut, stalled): it was billed; record our estimate as such.
     const estimate = estimator.current();
-    return { ...base, ...estimate.usage, costUsd: estimate.usd, exact: false };
+    return newRequestRecord({ ...base, ...estimate.usage, costUsd: estimate.usd, exact: false });
   }
 }

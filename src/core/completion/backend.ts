@@ -2,30 +2,37 @@
 // client (so it is priced and recorded, cancelled ones too) as feature `completion`.
 import type { PennyError } from '../errors';
 import type { MeteredRunner } from '../meteredClient';
-import type { CompletionBackend } from './engine';
+import type { LedgerRecord } from '../cost/record';
+import type { ChatRequest } from '../openaiClient';
+import type { CompletionBackend, CompletionOrigin } from './engine';
+import type { CompletionPrompt } from './prompt';
 
 export function meteredCompletionBackend(metered: MeteredRunner, model: () => string, onError: (error: PennyError) => void): CompletionBackend {
   return async (prompt, signal, isEnough) => {
-    const result = await metered.run(
-      'completion',
-      {
-        model: model(),
-        modelSetting: 'penny.completionModel',
-        messages: prompt.messages,
-        maxTokens: prompt.maxTokens,
-        temperature: 0,
-        stop: prompt.stop,
-        promptCacheKey: prompt.cacheKey,
-        signal,
-        isEnough,
-      },
-      { language: prompt.languageId },
-    );
+    const result = await metered.run('completion', { ...completionRequest(prompt, model()), signal, isEnough }, { language: prompt.languageId });
     if (result.error) {
       if (result.error.kind !== 'cancelled') onError(result.error);
       return undefined;
     }
     if (result.outcome === 'cancelled') return undefined;
-    return { text: result.text, origin: result.record && { recordId: result.record.id, model: result.record.model, language: result.record.language } };
+    return { text: result.text, origin: result.record && originOf(result.record) };
   };
+}
+
+/** The API request for a completion prompt (the extension meters it, the benchmark simulates it). */
+export function completionRequest(prompt: CompletionPrompt, model: string): ChatRequest {
+  return {
+    model,
+    modelSetting: 'penny.completionModel',
+    messages: prompt.messages,
+    maxTokens: prompt.maxTokens,
+    temperature: 0,
+    stop: prompt.stop,
+    promptCacheKey: prompt.cacheKey,
+  };
+}
+
+/** The request a suggestion came from, as its ledger record names it. */
+export function originOf(record: LedgerRecord): CompletionOrigin {
+  return { recordId: record.id, model: record.model, ...(record.language === undefined ? {} : { language: record.language }) };
 }

@@ -165,6 +165,12 @@ function serializeFields<T extends object>(value: T, fields: readonly (keyof T)[
   return JSON.stringify(ordered);
 }
 
+/** A new request record: a fresh id, and the language only when there is one (no `language: undefined`). */
+export function newRequestRecord(fields: Omit<LedgerRecord, 'id'>): LedgerRecord {
+  const { language, ...rest } = fields;
+  return { id: newRecordId(), ...rest, ...(language === undefined ? {} : { language }) };
+}
+
 /** A new record id: 16 random bytes, hex (no clock, no machine in it). */
 export function newRecordId(random: (bytes: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
   return Array.from(random(16), (byte) => byte.toString(16).padStart(2, '0')).join('');

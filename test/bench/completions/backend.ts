@@ -5,11 +5,12 @@
 // The HTTP round trip itself is instant; the model's latency (time to first token, then tokens per
 // second) is spent in virtual time, where a cancellation can cut it short.
 import { performance } from 'node:perf_hooks';
+import { completionRequest, originOf } from '../../../src/core/completion/backend';
 import type { CompletionBackend, CompletionOrigin } from '../../../src/core/completion/engine';
 import type { CompletionPrompt } from '../../../src/core/completion/prompt';
 import type { ChatMessageParam, OpenAIClient } from '../../../src/core/openaiClient';
 import { PriceBook, costOf, costUnits, type TokenUsage } from '../../../src/core/cost/pricing';
-import { newRecordId, type LedgerRecord } from '../../../src/core/cost/record';
+import { newRequestRecord, type LedgerRecord } from '../../../src/core/cost/record';
 import { countChatTokens, countTextTokens } from '../../../src/core/cost/tokenCount';
 import type { MockOpenAIServer, RecordedRequest, ScriptedReply } from '../../server/mockOpenAI';
 import type { RealWork, VirtualClock } from './virtualClock';
@@ -277,11 +278,10 @@ export function requestRecord(options: {
   latencyMs: number;
 }): LedgerRecord {
   const price = prices.lookup(options.model, options.tier) ?? prices.lookup(MODEL);
-  return {
-    id: newRecordId(),
+  return newRequestRecord({
     time: options.startedAt.toISOString(),
     feature: 'completion',
-    ...(options.language === undefined ? {} : { language: options.language }),
+    language: options.language,
     model: options.model,
     tier: options.tier,
     ...options.billed,
@@ -289,7 +289,7 @@ export function requestRecord(options: {
     exact: options.exact,
     latencyMs: options.latencyMs,
     outcome: options.outcome,
-  };
+  });
 }
 
 const prices = new PriceBook();
@@ -303,17 +303,7 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
     const content = hooks.answer(handle, prompt);
     server.register(prompt.messages, content);
     meter.requests++;
-    const result = await work.track(
-      client.streamChat({
-        model: MODEL,
-        modelSetting: 'penny.completionModel',
-        messages: prompt.messages,
-        maxTokens: prompt.maxTokens,
-        temperature: 0,
-        stop: prompt.stop,
-        promptCacheKey: prompt.cacheKey,
-      }),
-    );
+    const result = await work.track(client.streamChat(completionRequest(prompt, MODEL)));
     if (result.outcome !== 'ok' && result.outcome !== 'length') {
       meter.errors++;
       return undefined;
@@ -355,7 +345,7 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
         latencyMs: clock.now() - sentAt,
       });
       options.ledger.append(record);
-      origin = { recordId: record.id, model: record.model, ...(language === undefined ? {} : { language }) };
+      origin = originOf(record);
     }
     if (!finished) return undefined;
     hooks.onAnswer?.(handle);
