@@ -55,6 +55,8 @@ describe('Penny settings from User settings in a remote window (UI)', function (
       label: 'user-settings',
       // penny.baseUrl (the local mock) is in the User settings; the workspace points elsewhere.
       workspaceSettings: { 'penny.baseUrl': elsewhere.url, 'penny.prices': { 'gpt-4o-mini': { input: 0, output: 0 } } },
+      // Nothing in the remote's Machine settings: a user's remote window has none (walkthroughs open on install).
+      machineSettings: {},
     });
     page = ui.page;
     current = () => ui!.mock;
