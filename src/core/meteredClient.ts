@@ -36,6 +36,8 @@ export interface RunOptions {
   onCost?: (usd: number | null, usage: TokenUsage, exact: boolean) => void;
   /** One request past an enforced budget, after the user said so. */
   allowOverBudget?: boolean;
+  /** The id its record will have (newRecordId), when the caller must name it before the request ends. */
+  recordId?: string;
 }
 
 /** What the features ask of the metered client (chat, escalation, completions): the one part they use, so a test can fake it. */
@@ -125,16 +127,16 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
       ...request,
       promptTokens: promptTokensEstimate,
       contextWindow: window,
-      onDelta: (text) => {
+      onDelta: (text, model) => {
         estimator.addCompletionText(text);
         const live = estimator.current();
         this.deps.meter.update(liveId, live.usd, estimator.completionTokens);
         options.onCost?.(live.usd, live.usage, false);
-        request.onDelta?.(text);
+        request.onDelta?.(text, model);
       },
     });
 
-    const record = this.recordFor(feature, startedAt, result, estimator, options.language);
+    const record = this.recordFor(feature, startedAt, result, estimator, options);
     if (record.exact && result.usage) options.onCost?.(record.costUsd, result.usage, true);
     this.deps.meter.finish(liveId, record);
     try {
@@ -145,7 +147,7 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
     return { ...result, record, promptTokensEstimate };
   }
 
-  private recordFor(feature: Feature, startedAt: Date, result: ChatResult, estimator: RequestCostEstimator, language?: string): LedgerRecord {
+  private recordFor(feature: Feature, startedAt: Date, result: ChatResult, estimator: RequestCostEstimator, { language, recordId }: RunOptions): LedgerRecord {
     const base = {
       time: startedAt.toISOString(),
       feature,
@@ -157,14 +159,14 @@ export class MeteredClient implements MeteredRunner, BudgetSource {
     };
     if (result.usage) {
       const price = this.deps.priceBook().lookup(result.model, result.serviceTier);
-      return newRequestRecord({ ...base, ...result.usage, costUsd: price ? costOf(result.usage, price) : null, exact: true });
+      return newRequestRecord({ ...base, ...result.usage, costUsd: price ? costOf(result.usage, price) : null, exact: true }, recordId);
     }
     if (!result.sent || (result.outcome === 'error' && result.error?.status !== undefined)) {
       // Refused before generating (an HTTP error) or never sent: nothing was billed.
-      return newRequestRecord({ ...base, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, exact: true });
+      return newRequestRecord({ ...base, promptTokens: 0, cachedTokens: 0, completionTokens: 0, costUsd: 0, exact: true }, recordId);
     }
     // Sent but no usage (cancelled, cut, stalled): it was billed; record our estimate as such.
     const estimate = estimator.current();
-    return newRequestRecord({ ...base, ...estimate.usage, costUsd: estimate.usd, exact: false });
+    return newRequestRecord({ ...base, ...estimate.usage, costUsd: estimate.usd, exact: false }, recordId);
   }
 }

@@ -21,8 +21,8 @@ export interface ChatRequest {
   /** OpenAI's `prompt_cache_key`: requests with the same key and prompt start reach the same cache. */
   promptCacheKey?: string;
   signal?: AbortSignal;
-  /** Called with each piece of streamed text. */
-  onDelta?: (text: string) => void;
+  /** Called with each piece of streamed text, and the model the API names so far. */
+  onDelta?: (text: string, model: string) => void;
   /** Lets a caller end the stream early once it has what it needs (e.g. a complete line). */
   isEnough?: (textSoFar: string) => boolean;
   /** Named in error messages, e.g. `penny.chatModel`. */
@@ -182,7 +182,7 @@ export class OpenAIClient {
           if (delta) {
             result.firstTokenMs ??= this.now() - started;
             result.text += delta;
-            request.onDelta?.(delta);
+            request.onDelta?.(delta, result.model);
             if (request.isEnough?.(result.text)) {
               controller.abort();
               break;

@@ -32,7 +32,8 @@ function onceKey(event: UseEvent): string {
 }
 
 export class UseRecorder {
-  private readonly recorded = new Set<string>();
+  /** What was recorded under each key. */
+  private readonly recorded = new Map<string, UseEvent['use']>();
   /** Typed-through completions waiting out the grace period. */
   private readonly waiting = new Set<string>();
 
@@ -40,7 +41,8 @@ export class UseRecorder {
 
   /**
    * Records `event` unless the same use of the same request was recorded already (a cached completion
-   * shown again); a completion's outcome (accepted or typed through) once, an accept winning.
+   * shown again); a completion's outcome (accepted or typed through) once, an accept winning. A later
+   * accept of the same request adds its characters (acceptedMore).
    */
   record(event: UseEvent): void {
     const key = onceKey(event);
@@ -52,14 +54,19 @@ export class UseRecorder {
       }, TYPED_THROUGH_GRACE_MS);
       return;
     }
-    if (this.recorded.has(key)) return;
+    if (this.recorded.has(key)) {
+      // A completion taken in parts (its first lines shown early, then its rest): the characters count, the accept once.
+      // After typing through, an accept is the same characters, late.
+      if (event.use === 'accepted' && this.recorded.get(key) === 'accepted') this.write(key, { ...event, use: 'acceptedMore' });
+      return;
+    }
     this.waiting.delete(key); // an accept replaces a typing-through still waiting
     this.write(key, event);
   }
 
   private write(key: string, event: UseEvent): void {
-    this.recorded.add(key);
-    if (this.recorded.size > REMEMBERED_USES) this.recorded.delete(this.recorded.values().next().value as string);
+    if (!this.recorded.has(key)) this.recorded.set(key, event.use);
+    if (this.recorded.size > REMEMBERED_USES) this.recorded.delete(this.recorded.keys().next().value as string);
     const time = (this.deps.now?.() ?? new Date()).toISOString();
     runInBackground(
       this.deps.ledger.appendUse({ time, ...event }).then(() => this.deps.onRecorded?.()),

@@ -126,14 +126,15 @@ const ENGINES: EngineConfig[] = [
   // Continue: 350 ms debounce, 1,024-token prompts, stale requests cancelled, an exact-prefix LRU cache;
   // no typing through a shown suggestion, no waiting for a request on its way, no skipping finished lines.
   // Its context (imports, LSP definitions, recent edits, similar windows) comes from the same sources
-  // as Penny's, into what its prompt leaves for snippets; no layout for the cache, no cache key.
+  // as Penny's but the current file's map, which Continue does not make, into what its prompt leaves
+  // for snippets; no layout for the cache, no cache key.
   {
     id: 'continueLike',
     label: 'Continue-like',
     options: { debounceMs: 350, maxPromptTokens: 1024, cacheSize: 1000, typeThrough: false, recycle: false, skipFinishedLines: false },
     honourCancel: true,
     answers: 'clean',
-    context: true,
+    context: 'continue',
   },
   {
     id: 'pennyMessy',

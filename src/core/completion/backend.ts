@@ -2,14 +2,24 @@
 // client (so it is priced and recorded, cancelled ones too) as feature `completion`.
 import type { PennyError } from '../errors';
 import type { MeteredRunner } from '../meteredClient';
-import type { LedgerRecord } from '../cost/record';
+import { newRecordId, type LedgerRecord } from '../cost/record';
 import type { ChatRequest } from '../openaiClient';
 import type { CompletionBackend, CompletionOrigin } from './engine';
 import type { CompletionPrompt } from './prompt';
 
 export function meteredCompletionBackend(metered: MeteredRunner, model: () => string, onError: (error: PennyError) => void): CompletionBackend {
-  return async (prompt, signal, isEnough) => {
-    const result = await metered.run('completion', { ...completionRequest(prompt, model()), signal, isEnough }, { language: prompt.languageId });
+  return async (prompt, signal, { isEnough, onText }) => {
+    // Named before it is written, so what is shown while the answer streams can point to its record.
+    const recordId = newRecordId();
+    let textSoFar = '';
+    const onDelta =
+      onText &&
+      ((delta: string, streamedModel: string) => onText((textSoFar += delta), originOf({ id: recordId, model: streamedModel, language: prompt.languageId })));
+    const result = await metered.run(
+      'completion',
+      { ...completionRequest(prompt, model()), signal, isEnough, onDelta },
+      { language: prompt.languageId, recordId },
+    );
     if (result.error) {
       if (result.error.kind !== 'cancelled') onError(result.error);
       return undefined;
@@ -33,6 +43,6 @@ export function completionRequest(prompt: CompletionPrompt, model: string): Chat
 }
 
 /** The request a suggestion came from, as its ledger record names it. */
-export function originOf(record: LedgerRecord): CompletionOrigin {
+export function originOf(record: Pick<LedgerRecord, 'id' | 'model' | 'language'>): CompletionOrigin {
   return { recordId: record.id, model: record.model, ...(record.language === undefined ? {} : { language: record.language }) };
 }

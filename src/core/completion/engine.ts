@@ -4,8 +4,17 @@
 import { PromptCacheKeys } from './cacheKey';
 import type { ContextGatherer } from './context/gatherer';
 import { AdaptiveDebounce } from './debounce';
-import { buildCompletionPrompt, wantsMultiline, type CompletionContext, type CompletionPrompt, type PromptLayout, type Snippet } from './prompt';
-import { cleanCompletion, singleLineComplete } from './postprocess';
+import {
+  buildCompletionPrompt,
+  CLOSE_TAG,
+  OPEN_TAG,
+  wantsMultiline,
+  type CompletionContext,
+  type CompletionPrompt,
+  type PromptLayout,
+  type Snippet,
+} from './prompt';
+import { cleanCompletion, singleLineComplete, type CleanContext } from './postprocess';
 
 /** The request a suggestion came from: what its offer, acceptance or typing through is recorded against. */
 export interface CompletionOrigin {
@@ -29,12 +38,16 @@ export interface Suggestion {
   origin?: CompletionOrigin;
 }
 
+/** What the engine follows of an answer as it streams. */
+export interface StreamHooks {
+  /** Ends the stream once the text so far is all that is wanted (a single line, complete). */
+  isEnough?: (textSoFar: string) => boolean;
+  /** The text so far, and the request it comes from (its ledger record is written when it ends). */
+  onText?: (textSoFar: string, origin: CompletionOrigin | undefined) => void;
+}
+
 /** Sends one completion request; the extension meters it, the benchmark simulates it. */
-export type CompletionBackend = (
-  prompt: CompletionPrompt,
-  signal: AbortSignal,
-  isEnough: ((textSoFar: string) => boolean) | undefined,
-) => Promise<CompletionBackendResult | undefined>;
+export type CompletionBackend = (prompt: CompletionPrompt, signal: AbortSignal, stream: StreamHooks) => Promise<CompletionBackendResult | undefined>;
 
 export interface Clock {
   now(): number;
@@ -59,6 +72,12 @@ export interface EngineOptions {
   layout?: PromptLayout;
   /** Send a `prompt_cache_key` per document (default off). */
   promptCacheKey?: boolean;
+  /**
+   * Show a multi-line answer's first complete lines while the rest streams (default off). Such a
+   * request then finishes into the cache even when the user types on: its rest is what they take
+   * next, and its usage prices it exactly.
+   */
+  earlyLines?: boolean;
   /** The user typed out a whole suggestion themselves, over several keystrokes, while it was shown. */
   onTypedThrough?: (origin: CompletionOrigin, chars: number) => void;
 }
@@ -93,6 +112,11 @@ interface Flight {
   /** Past the debounce: the request went out and will be paid for, so it is let finish. */
   sent: boolean;
   result: Promise<Answer | undefined>;
+  /** A multi-line answer's first complete lines, while the rest still streams; never resolves otherwise. */
+  early: Promise<Answer>;
+  showEarly: (answer: Answer) => void;
+  /** Its first lines are on screen: a newer keystroke does not cancel it. */
+  shownEarly: boolean;
 }
 
 interface Answer {
@@ -107,13 +131,16 @@ function spotKey(request: EngineRequest): string {
 /** How far a keystroke may run ahead of a request on its way and still wait for it. */
 const MAX_RECYCLED_CHARS = 40;
 
-/** The newer request only types a few more characters on the same line as the older one. */
+/**
+ * The newer request only types a few more characters after the older one: on the same line, or into
+ * the next lines when the older one asked for several lines (its answer may hold what was typed).
+ */
 function extendsFlight(older: EngineRequest, newer: EngineRequest): boolean {
   if (older.documentKey !== newer.documentKey) return false;
   if (older.suffix.split('\n', 1)[0] !== newer.suffix.split('\n', 1)[0]) return false;
   const typed = newer.prefix.length - older.prefix.length;
-  if (typed <= 0 || typed > MAX_RECYCLED_CHARS) return false;
-  return newer.prefix.startsWith(older.prefix) && !newer.prefix.slice(-typed).includes('\n');
+  if (typed <= 0 || typed > MAX_RECYCLED_CHARS || !newer.prefix.startsWith(older.prefix)) return false;
+  return !newer.prefix.slice(-typed).includes('\n') || wantsMultiline(older.prefix, older.suffix);
 }
 
 /** A single-line request at the end of a line that is already complete has nothing to add. */
@@ -159,6 +186,8 @@ export const realClock: Clock = {
 export class CompletionEngine {
   private readonly cache: CacheEntry[] = [];
   private inFlight?: Flight;
+  /** The spot right after a suggestion the user took whole (a Tab): its request goes at once. */
+  private acceptedSpot?: string;
   private readonly debounce = new AdaptiveDebounce();
   private readonly cacheKeys = new PromptCacheKeys();
   readonly stats: EngineStats = { requests: 0, cacheHits: 0, cancelled: 0, recycled: 0, skipped: 0 };
@@ -225,16 +254,29 @@ export class CompletionEngine {
       return undefined;
     }
     signal.addEventListener('abort', detach, { once: true });
-    const answer = await Promise.race([flight.result, abortedOf(signal)]);
+    // A multi-line answer shows its first lines as soon as they are complete; the rest goes to the cache.
+    const answer = await Promise.race([flight.result, flight.early, abortedOf(signal)]);
     signal.removeEventListener('abort', detach);
     if (!signal.aborted) flight.callers--;
     return signal.aborted || !answer?.text ? undefined : { ...answer, source: 'network' };
   }
 
   private startFlight(request: EngineRequest, key: string): Flight {
-    // A newer keystroke supersedes whatever is waiting or in flight.
-    this.inFlight?.controller.abort();
-    const flight: Flight = { key, request, controller: new AbortController(), callers: 0, sent: false, result: Promise.resolve(undefined) };
+    // A newer keystroke supersedes whatever is waiting or in flight, but an answer already showing its first lines.
+    if (!this.inFlight?.shownEarly) this.inFlight?.controller.abort();
+    let showEarly!: (answer: Answer) => void;
+    const early = new Promise<Answer>((resolve) => (showEarly = resolve));
+    const flight: Flight = {
+      key,
+      request,
+      controller: new AbortController(),
+      callers: 0,
+      sent: false,
+      result: Promise.resolve(undefined),
+      early,
+      showEarly,
+      shownEarly: false,
+    };
     this.inFlight = flight;
     flight.result = this.fetch(request, flight).finally(() => {
       if (this.inFlight === flight) this.inFlight = undefined;
@@ -245,7 +287,8 @@ export class CompletionEngine {
   private async fetch(request: EngineRequest, flight: Flight): Promise<Answer | undefined> {
     const { signal } = flight.controller;
     const { debounceMs } = this.options;
-    const delay = this.options.adaptiveDebounce ? this.debounce.delayMs(request.prefix.slice(request.prefix.lastIndexOf('\n') + 1), debounceMs) : debounceMs;
+    const linePrefix = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
+    const delay = this.options.adaptiveDebounce ? this.debounce.delayMs(linePrefix, debounceMs, this.acceptedSpot === flight.key) : debounceMs;
     if (!(await this.clock.sleep(delay, signal))) return undefined;
     // Whatever context is ready now: gathering never holds a request up.
     const context = this.context?.snippets(request.documentKey);
@@ -254,16 +297,30 @@ export class CompletionEngine {
     if (this.options.promptCacheKey) prompt.cacheKey = this.cacheKeys.keyFor(request.documentKey, this.clock.now());
     this.stats.requests++;
     flight.sent = true;
-    const result = await this.backend(prompt, signal, prompt.multiline ? undefined : singleLineComplete);
+    const cleaning = { prefix: request.prefix, suffix: request.suffix, multiline: prompt.multiline };
+    const stream = !prompt.multiline ? { isEnough: singleLineComplete } : this.options.earlyLines ? { onText: this.earlyLines(flight, cleaning) } : {};
+    const result = await this.backend(prompt, signal, stream);
     if (signal.aborted) {
       this.stats.cancelled++;
       return undefined;
     }
     if (!result) return undefined;
-    const text = cleanCompletion(result.text, { prefix: request.prefix, suffix: request.suffix, multiline: prompt.multiline }) ?? '';
+    const text = cleanCompletion(result.text, cleaning) ?? '';
     // Empty answers are remembered too: asking again at the same spot would return nothing again.
     this.remember(request, text, result.origin);
     return text ? withOrigin(text, result.origin) : undefined;
+  }
+
+  /** Follows a multi-line answer as it streams and shows its first complete lines early (`flight.early`). */
+  private earlyLines(flight: Flight, cleaning: CleanContext): StreamHooks['onText'] {
+    return (textSoFar, origin) => {
+      if (flight.shownEarly || flight.controller.signal.aborted || flight.callers === 0) return;
+      const lines = completeLines(textSoFar);
+      const text = lines === undefined ? undefined : cleanCompletion(lines, cleaning);
+      if (!text) return;
+      flight.shownEarly = true;
+      flight.showEarly(withOrigin(text, origin));
+    };
   }
 
   private fromCache(request: EngineRequest): Answer | undefined {
@@ -280,6 +337,7 @@ export class CompletionEngine {
       if (typed.length === entry.completion.length && typed.length > 0) {
         // Fully typed: ask afresh. Typed out over keystrokes that were each shown the rest (not a Tab), it was worth showing.
         if (entry.typedPartly && entry.origin) this.options.onTypedThrough?.(entry.origin, typed.length);
+        else this.acceptedSpot = spotKey(request);
         entry.typedPartly = false;
         continue;
       }
@@ -302,6 +360,20 @@ export class CompletionEngine {
     });
     if (this.cache.length > this.options.cacheSize) this.cache.shift();
   }
+}
+
+/**
+ * The complete lines of an answer that is still streaming, in its tags, once a line with code is
+ * complete and more follows; undefined before that, and for answers that do not open with the tag
+ * (prose first: only the whole answer can be cleaned).
+ */
+export function completeLines(textSoFar: string): string | undefined {
+  const body = textSoFar.trimStart();
+  if (!body.startsWith(OPEN_TAG) || body.includes(CLOSE_TAG)) return undefined;
+  const inside = body.slice(OPEN_TAG.length);
+  const lastNewline = inside.lastIndexOf('\n');
+  if (lastNewline === -1 || inside.slice(0, lastNewline).trim() === '') return undefined;
+  return OPEN_TAG + inside.slice(0, lastNewline) + CLOSE_TAG;
 }
 
 /** An answer, with its origin only when it has one (no `origin: undefined`). */

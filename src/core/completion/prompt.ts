@@ -13,6 +13,8 @@ export interface Snippet {
   text: string;
   /** About the whole file rather than the cursor (what it imports, its outline): kept while the user works anywhere in it. */
   fileWide?: boolean;
+  /** One per document: a newer snippet of the same slot replaces the older one in place (the file's map). */
+  slot?: string;
 }
 
 export interface CompletionContext {

@@ -54,6 +54,8 @@ export type Use =
   | 'offered'
   /** A completion accepted (Tab). */
   | 'accepted'
+  /** More of a completion already accepted or typed through (its rest taken after its first lines): characters only. */
+  | 'acceptedMore'
   /** A completion the user typed out themselves while it was shown. */
   | 'typedThrough'
   /** An answer's code used (copied, inserted, applied or opened as a new file), written once per answer. */
@@ -166,9 +168,9 @@ function serializeFields<T extends object>(value: T, fields: readonly (keyof T)[
 }
 
 /** A new request record: a fresh id, and the language only when there is one (no `language: undefined`). */
-export function newRequestRecord(fields: Omit<LedgerRecord, 'id'>): LedgerRecord {
+export function newRequestRecord(fields: Omit<LedgerRecord, 'id'>, id = newRecordId()): LedgerRecord {
   const { language, ...rest } = fields;
-  return { id: newRecordId(), ...rest, ...(language === undefined ? {} : { language }) };
+  return { id, ...rest, ...(language === undefined ? {} : { language }) };
 }
 
 /** A new record id: 16 random bytes, hex (no clock, no machine in it). */

@@ -133,6 +133,9 @@ export class ValueTally {
         this.accepted++;
         this.acceptedChars += use.chars ?? 0;
         return;
+      case 'acceptedMore':
+        this.acceptedChars += use.chars ?? 0;
+        return;
       case 'typedThrough':
         this.typedThrough++;
         this.typedChars += use.chars ?? 0;

@@ -114,9 +114,10 @@ export interface Observation {
 }
 
 /** The counters a use record adds to: one per use, and its characters. */
-const USE_METRICS: Record<Use, { count: MetricId; chars?: MetricId }> = {
+const USE_METRICS: Record<Use, { count?: MetricId; chars?: MetricId }> = {
   offered: { count: 'offered' },
   accepted: { count: 'accepted', chars: 'acceptedChars' },
+  acceptedMore: { chars: 'acceptedChars' },
   typedThrough: { count: 'typedThrough', chars: 'typedThroughChars' },
   used: { count: 'answersUsed' },
   rewriteApplied: { count: 'rewritesApplied' },
@@ -170,7 +171,7 @@ function useObservations(use: UseRecord): Observation[] {
   if (!metrics) return []; // a use a newer Penny knows
   const attributes: Record<string, AttributeValue> = { ...modelAttributes(use.model), [ATTR.feature]: use.feature };
   if (use.language) attributes[ATTR.language] = use.language;
-  const out: Observation[] = [{ metric: metrics.count, attributes, value: 1 }];
+  const out: Observation[] = metrics.count ? [{ metric: metrics.count, attributes, value: 1 }] : [];
   if (metrics.chars && use.chars !== undefined) out.push({ metric: metrics.chars, attributes, value: use.chars });
   return out;
 }

@@ -10,7 +10,7 @@ import type { CompletionBackend, CompletionOrigin } from '../../../src/core/comp
 import type { CompletionPrompt } from '../../../src/core/completion/prompt';
 import type { ChatMessageParam, OpenAIClient } from '../../../src/core/openaiClient';
 import { PriceBook, costOf, costUnits, type TokenUsage } from '../../../src/core/cost/pricing';
-import { newRequestRecord, type LedgerRecord } from '../../../src/core/cost/record';
+import { newRecordId, newRequestRecord, type LedgerRecord } from '../../../src/core/cost/record';
 import { countChatTokens, countTextTokens } from '../../../src/core/cost/tokenCount';
 import type { MockOpenAIServer, RecordedRequest, ScriptedReply } from '../../server/mockOpenAI';
 import type { RealWork, VirtualClock } from './virtualClock';
@@ -268,6 +268,7 @@ export interface LedgerSink {
  * record holds what was billed, marked estimated.
  */
 export function requestRecord(options: {
+  id?: string;
   startedAt: Date;
   model: string;
   tier: string;
@@ -278,18 +279,21 @@ export function requestRecord(options: {
   latencyMs: number;
 }): LedgerRecord {
   const price = prices.lookup(options.model, options.tier) ?? prices.lookup(MODEL);
-  return newRequestRecord({
-    time: options.startedAt.toISOString(),
-    feature: 'completion',
-    language: options.language,
-    model: options.model,
-    tier: options.tier,
-    ...options.billed,
-    costUsd: price ? costOf(options.billed, price) : null,
-    exact: options.exact,
-    latencyMs: options.latencyMs,
-    outcome: options.outcome,
-  });
+  return newRequestRecord(
+    {
+      time: options.startedAt.toISOString(),
+      feature: 'completion',
+      language: options.language,
+      model: options.model,
+      tier: options.tier,
+      ...options.billed,
+      costUsd: price ? costOf(options.billed, price) : null,
+      exact: options.exact,
+      latencyMs: options.latencyMs,
+      outcome: options.outcome,
+    },
+    options.id,
+  );
 }
 
 const prices = new PriceBook();
@@ -297,7 +301,7 @@ const NEVER = new AbortController().signal;
 
 export function simulatedBackend<Handle>(options: BackendOptions<Handle>): CompletionBackend {
   const { client, server, clock, work, meter, ttftMs, tokensPerSecond, hooks } = options;
-  return async (prompt, signal, isEnough) => {
+  return async (prompt, signal, { isEnough, onText }) => {
     const handle = hooks.onSend(performance.now() - options.lastFireAt());
     const sentAt = clock.now();
     const content = hooks.answer(handle, prompt);
@@ -316,7 +320,22 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
     const streamed = streamCut(result.text, isEnough);
     const generated = streamed.cut ? streamed.tokens : usage.completionTokens;
     const started = clock.now();
-    const finished = await clock.sleep(ttftMs + (generated * 1000) / tokensPerSecond, options.honourCancel ? signal : NEVER);
+    const recordId = newRecordId();
+    const language = options.ledger?.language();
+    // The engine follows the answer as it streams: it is told the text so far as each line completes.
+    const deltas = streamDeltas(streamed.text);
+    let finished = true;
+    let soFar = '';
+    let at = 0;
+    for (let i = 0; i < deltas.length && onText && finished; i++) {
+      soFar += deltas[i];
+      if (!deltas[i].includes('\n')) continue;
+      const due = ttftMs + ((i + 1) * 1000) / tokensPerSecond;
+      finished = await clock.sleep(due - at, options.honourCancel ? signal : NEVER);
+      at = due;
+      if (finished) onText(soFar, originOf({ id: recordId, model: result.model, language }));
+    }
+    if (finished) finished = await clock.sleep(ttftMs + (generated * 1000) / tokensPerSecond - at, options.honourCancel ? signal : NEVER);
     let completionTokens = generated;
     if (!finished) {
       // Cancelled: the prompt was read (and billed); the answer only as far as it had streamed.
@@ -333,8 +352,8 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
     meter.costUnits += costUnits(billed, prices.lookup(result.model, result.serviceTier) ?? prices.lookup(MODEL)!);
     let origin: CompletionOrigin | undefined;
     if (options.ledger) {
-      const language = options.ledger.language();
       const record = requestRecord({
+        id: recordId,
         startedAt: options.ledger.date(sentAt),
         model: result.model,
         tier: result.serviceTier,

@@ -1,6 +1,6 @@
 // Context recall: at each request, of the identifiers in the true continuation that are defined
 // (in the project) outside what the prompt shows of the current file, the share whose definition
-// or signature the prompt contains: `client.retry(` needs `retry`'s signature in the prompt. The
+// or signature (any one of its definitions) the prompt contains: `client.retry(` needs `retry`'s signature in the prompt. The
 // simulated model writes the truth only up to the first such identifier the prompt lacks (answerable).
 import { CURSOR } from '../../../src/core/completion/prompt';
 import type { Region } from './corpus';
@@ -55,8 +55,10 @@ export interface Need {
 
 /**
  * The identifiers of the continuation at `pos` (in the original file; the region's rest is not typed
- * yet) that are defined outside what the prompt shows of the current file, in order, each definition
- * once: what a model needs the prompt to tell it.
+ * yet) that are defined outside what the prompt shows of the current file, in order, each once: what
+ * a model needs the prompt to tell it. An identifier with several definitions (a field assigned in
+ * three places) is shown when the prompt contains any of them, and needs none when the prompt shows
+ * one of them in the file's code.
  */
 export function neededDefinitions(workspaces: Workspaces, region: Region, pos: number, continuation: string, prompt: string): Need[] {
   const { file, end } = region;
@@ -66,19 +68,28 @@ export function neededDefinitions(workspaces: Workspaces, region: Region, pos: n
   const seen = new Set<string>();
   const needs: Need[] = [];
   for (const identifier of identifiersIn(file.text, pos, pos + continuation.length)) {
+    const outside: { key: string; what: string; signature: string }[] = [];
+    let inSight = false;
     for (const definition of workspaces.definitionsAt(file.relativePath, identifier.offset)) {
       if (definition.file === file.relativePath) {
         // Defined by the code still to be typed: nothing any context could show.
         if (definition.offset >= pos && definition.offset < end) continue;
         const typedOffset = definition.offset < pos ? definition.offset : definition.offset - (end - pos);
-        if (windows.some(([from, to]) => typedOffset >= from && typedOffset < to)) continue;
+        if (windows.some(([from, to]) => typedOffset >= from && typedOffset < to)) inSight = true;
       }
       if (definition.signature.length < 4) continue;
-      const key = `${definition.file}\u0000${definition.offset}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      needs.push({ offset: identifier.offset - pos, shown: flat.includes(definition.signature), what: `${definition.file}: ${definition.signature}` });
+      outside.push({
+        key: `${definition.file}\u0000${definition.offset}`,
+        what: `${definition.file}: ${definition.signature}`,
+        signature: definition.signature,
+      });
     }
+    if (inSight || outside.length === 0) continue;
+    const key = outside.map((d) => d.key).join('\u0001');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const shown = outside.find((d) => flat.includes(d.signature));
+    needs.push({ offset: identifier.offset - pos, shown: shown !== undefined, what: (shown ?? outside[0]).what });
   }
   return needs;
 }

@@ -35,9 +35,9 @@ export interface EngineConfig {
   /**
    * Gathers cross-file context with the extension's sources (pennyContext: definitions through the
    * language providers, recent edits, similar windows). Otherwise requests carry snippets of the
-   * open files, as Penny's did before.
+   * open files, as Penny's did before. 'continue': the sources Continue has (no map of the current file).
    */
-  context?: boolean;
+  context?: boolean | 'continue';
 }
 
 export interface RunContext {
@@ -147,6 +147,7 @@ export async function runEngine(config: EngineConfig, context: RunContext): Prom
         isExcluded: compileExcludes(DEFAULT_EXCLUDES),
         clock,
         onGathered: (ms) => gatherMs.push(ms),
+        fileMap: config.context !== 'continue',
       })
     : undefined;
 

@@ -24,7 +24,7 @@ function fakeMetered(answers: string[], requests: ChatRequest[]): MeteredRunner 
     async run(feature: Feature, request: ChatRequest): Promise<MeteredResult> {
       requests.push(request);
       const text = answers.shift() ?? 'ok';
-      request.onDelta?.(text);
+      request.onDelta?.(text, request.model);
       const usage = { promptTokens: 100, cachedTokens: 0, completionTokens: 20 };
       return {
         text,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
+import { fileMapText, scopeKey } from '../../../src/core/completion/context/fileMap';
 import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
 import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
@@ -202,14 +203,109 @@ describe('completion context', () => {
     });
   });
 
+  describe('file map', () => {
+    const RUNNER_JS = [
+      "'use strict';",
+      'const {',
+      '  safeRe: re,',
+      '  t,',
+      "} = require('./re');",
+      "const debug = require('debug')('runner');",
+      '',
+      '/** A runner. */',
+      'function Runner(suite, opts) {',
+      '  this.suite = suite;',
+      '  this._opts = opts;',
+      '  this.total = 0;',
+      '}',
+      '',
+      'Runner.prototype.grep = function (re, invert) {',
+      '  this._grep = re;',
+      '  this.total = 1;',
+      '  return this;',
+      '};',
+      '',
+      'Runner.prototype.run = function (fn) {',
+      '  const self = this;',
+      '  const started = Date.now();',
+      '  if (self.total) {',
+      '    const inner = 1;',
+      '  }',
+      '  fn();',
+      '};',
+      '',
+      'module.exports = Runner;',
+      '',
+    ].join('\n');
+    const runStart = RUNNER_JS.indexOf('Runner.prototype.run');
+    const runOutline: OutlineSymbol[] = [
+      {
+        name: 'Runner.prototype.run',
+        shape: 'callable',
+        range: { start: runStart, end: RUNNER_JS.indexOf('};', runStart) + 2 },
+        nameRange: { start: runStart, end: runStart + 20 },
+        children: [],
+      },
+    ];
+    const cursor = RUNNER_JS.indexOf('  fn();') + 2;
+
+    it('shows imports whole, the first line of each top-level statement and each field where it is first assigned', () => {
+      assert.equal(
+        fileMapText(RUNNER_JS, runOutline, 10_000),
+        [
+          'const {',
+          '  safeRe: re,',
+          '  t,',
+          "} = require('./re');",
+          "const debug = require('debug')('runner');",
+          'function Runner(suite, opts) {',
+          '  this.suite = suite;',
+          '  this._opts = opts;',
+          '  this.total = 0;',
+          'Runner.prototype.grep = function (re, invert) {',
+          '  this._grep = re;',
+          'Runner.prototype.run = function (fn) {',
+          'module.exports = Runner;',
+        ].join('\n'),
+        "no directive, comment or body; the function around the cursor's locals are shown apart (scopeText)",
+      );
+    });
+
+    it("keeps the most useful lines within its room (imports, then the top level), in the file's order, and never the line being typed", () => {
+      assert.equal(
+        fileMapText(RUNNER_JS, runOutline, 170),
+        [
+          'const {',
+          '  safeRe: re,',
+          '  t,',
+          "} = require('./re');",
+          "const debug = require('debug')('runner');",
+          'function Runner(suite, opts) {',
+          'Runner.prototype.grep = function (re, invert) {',
+        ].join('\n'),
+      );
+      const typing = RUNNER_JS.split('\n').indexOf('module.exports = Runner;');
+      assert.ok(!fileMapText(RUNNER_JS, runOutline, 10_000, typing).includes('module.exports'));
+    });
+
+    it('is made again only where the scopes around the cursor change', () => {
+      assert.equal(scopeKey(runOutline, cursor), scopeKey(runOutline, RUNNER_JS.indexOf('const started')));
+      assert.notEqual(scopeKey(runOutline, cursor), scopeKey(runOutline, RUNNER_JS.indexOf('this._opts')));
+    });
+  });
+
   describe('definitions source', () => {
     it("gives the signature of what the file imports and the type of the variable before the cursor, from the editor's providers", async () => {
       const facts = new FakeFacts();
       const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 40 });
       const snippets = await source.gather(queryAtEnd(), never());
-      assert.equal(snippets.length, 1, JSON.stringify(snippets));
-      assert.equal(snippets[0].path, 'client.ts:6');
-      assert.match(snippets[0].text, /^export class Client \{\n {2}constructor\(private readonly baseUrl: string\) \{\}\n {2}retry\(options: RetryOptions\)/);
+      assert.deepEqual(
+        snippets.map((s) => s.path),
+        ['main.ts (outline)', 'client.ts:6'],
+        "the file's own map (its imports and declarations; not the line being typed), then the imported class",
+      );
+      assert.equal(snippets[0].text, "import { Client } from './client';\nimport { API_KEY } from './.env.local';\nconst client = new Client(\"https://x\");");
+      assert.match(snippets[1].text, /^export class Client \{\n {2}constructor\(private readonly baseUrl: string\) \{\}\n {2}retry\(options: RetryOptions\)/);
     });
 
     it('never reads an excluded file (a .env import) and never shows what lies outside the workspace', async () => {
@@ -238,12 +334,20 @@ describe('completion context', () => {
       const found = await far.gather(query, never());
       assert.deepEqual(
         found.map((s) => s.path),
-        ['client.ts', 'client.ts:6', 'client.ts:9'],
-        "out of sight: the file's outline, the class and the method around the cursor",
+        ['client.ts (outline)', 'client.ts:9'],
+        "out of sight: the file's map (the type of `this` is on it, not shown again) and the method around the cursor",
       );
-      assert.equal(found[0].text, 'export interface RetryOptions {\nexport class Client {');
-      assert.match(found[1].text, /^export class Client \{/);
-      assert.equal(found[2].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');
+      assert.equal(
+        found[0].text,
+        [
+          'export interface RetryOptions {',
+          'export class Client {',
+          '  constructor(private readonly baseUrl: string) {}',
+          '  retry(options: RetryOptions): Promise<void> {',
+          '  get(path: string): Promise<string> {',
+        ].join('\n'),
+      );
+      assert.equal(found[1].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');
     });
 
     it('at the deadline it returns what has arrived', async () => {
@@ -419,6 +523,28 @@ describe('completion context', () => {
         await clock.run();
       }
       assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [imported, outline], stable: [b, big], recent: [] });
+    });
+
+    it("a snippet with a slot (the file's map) replaces its predecessor in place", async () => {
+      const clock = new VirtualClock();
+      const map1 = { path: 'main.ts (outline)', text: 'class Main {\n  run() {', fileWide: true, slot: 'map' };
+      const map2 = { path: 'main.ts (outline)', text: 'class Main {\n  stop() {', fileWide: true, slot: 'map' };
+      const imported = { path: 'lib.ts:1', text: 'export function lib(): void', fileWide: true };
+      const gatherer = new ContextGatherer(
+        [
+          fixedSource('s', [
+            [map1, imported],
+            [map2, imported],
+          ]),
+        ],
+        clock,
+        { budgetMs: 100, fileWideChars: 1000, maxChars: 60, recentChars: 20 },
+      );
+      for (let v = 1; v <= 2; v++) {
+        gatherer.prepare({ ...queryAtEnd(), version: v });
+        await clock.run();
+      }
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts').fileWide, [map2, imported], 'the new map where the old one was, the import after it');
     });
 
     it('a source slower than the budget contributes nothing this time; the others still do; timings are reported', async () => {

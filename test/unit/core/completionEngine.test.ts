@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CompletionEngine, type Clock, type CompletionBackend, type EngineRequest } from '../../../src/core/completion/engine';
+import { CompletionEngine, completeLines, type Clock, type CompletionBackend, type EngineRequest } from '../../../src/core/completion/engine';
 import { buildCompletionPrompt, wantsMultiline } from '../../../src/core/completion/prompt';
 
 /** A clock whose sleeps end only when the test advances time. */
@@ -188,6 +188,70 @@ describe('completion engine', () => {
     assert.equal(await first, undefined);
     assert.equal(await engine.complete(request('const n = '), new AbortController().signal), undefined);
     assert.equal(sent.length, 1);
+  });
+  it("shows a multi-line answer's first complete lines while the rest streams, then serves the rest from the cache", async () => {
+    const finishers: (() => void)[] = [];
+    const finish = () => finishers.splice(0).forEach((f) => f());
+    let cancelled = false;
+    const endsEarly: boolean[] = [];
+    const streaming: CompletionBackend = async (_prompt, signal, { onText, isEnough }) => {
+      signal.addEventListener('abort', () => (cancelled = true));
+      endsEarly.push(isEnough !== undefined);
+      onText?.('<COMPLETION>  const total = a + b;', { recordId: 'r1', model: 'gpt-4o-mini' });
+      onText?.('<COMPLETION>  const total = a + b;\n  return', { recordId: 'r1', model: 'gpt-4o-mini' });
+      await new Promise<void>((resolve) => finishers.push(resolve));
+      return { text: '<COMPLETION>  const total = a + b;\n  return total;\n</COMPLETION>', origin: { recordId: 'r1', model: 'gpt-4o-mini' } };
+    };
+    engine = new CompletionEngine(streaming, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10, earlyLines: true }, clock);
+    const prefix = 'function add(a, b) {\n';
+    const shown = engine.complete(request(prefix, '\n}'), new AbortController().signal);
+    await clock.advance(250);
+    assert.deepEqual(
+      await shown,
+      { text: '  const total = a + b;', source: 'network', origin: { recordId: 'r1', model: 'gpt-4o-mini' } },
+      'the first line, before the stream ends',
+    );
+    assert.deepEqual(endsEarly, [false], 'a multi-line answer is never ended early: its usage prices it');
+    // The user types elsewhere on the line: a new request, which would cancel one that showed nothing yet.
+    const other = engine.complete(request(prefix + '  x', 'y\n}'), new AbortController().signal);
+    await clock.advance(250);
+    assert.equal(cancelled, false, 'an answer showing its first lines finishes into the cache when the user types on');
+    finish();
+    await new Promise((r) => setImmediate(r));
+    await other;
+    const next = await engine.complete(request(prefix + '  const total = a + b;', '\n}'), new AbortController().signal);
+    assert.deepEqual(
+      next,
+      { text: '\n  return total;', source: 'cache', origin: { recordId: 'r1', model: 'gpt-4o-mini' } },
+      'Tab takes the line; the rest is there at once',
+    );
+  });
+
+  it('takes complete lines only from an answer that opens with its tag', () => {
+    assert.equal(completeLines('<COMPLETION>  a();'), undefined, 'no line complete yet');
+    assert.equal(completeLines('<COMPLETION>\n'), undefined, 'nothing but a line break');
+    assert.equal(completeLines('<COMPLETION>  a();\n  b'), '<COMPLETION>  a();</COMPLETION>');
+    assert.equal(completeLines('Here is the code:\n```js\n'), undefined, 'prose first: only the whole answer can be cleaned');
+    assert.equal(completeLines('<COMPLETION>a();\n</COMPLETION>'), undefined, 'complete: the whole answer is used');
+  });
+
+  it('asks at once right after the user took a suggestion with Tab (adaptive debounce)', async () => {
+    engine = new CompletionEngine(backend, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10, adaptiveDebounce: true }, clock);
+    answer = 'items.map((item) =>';
+    const first = engine.complete(request('const names = '), new AbortController().signal);
+    await clock.advance(250);
+    assert.equal((await first)?.text, 'items.map((item) =>');
+    answer = ' item.name);';
+    const afterTab = engine.complete(request('const names = items.map((item) =>'), new AbortController().signal);
+    await clock.advance(60);
+    assert.equal(sent.length, 2, 'sent after the floor (60 ms), not the full debounce');
+    assert.equal((await afterTab)?.text, ' item.name);');
+    const typedOn = engine.complete(request('const names = items.map((item) => x'), new AbortController().signal);
+    await clock.advance(60);
+    assert.equal(sent.length, 2, 'typing something else waits the full debounce again');
+    await clock.advance(190);
+    assert.equal(sent.length, 3);
+    await typedOn;
   });
 });
 

@@ -62,6 +62,16 @@ describe('value per dollar', () => {
 
   const pick = (rows: ValueFigures[], feature: string, language = '') => rows.find((r) => r.feature === feature && r.language === language)!;
 
+  it('a completion taken in parts (its first line, then its rest) is one accept with all its characters', async () => {
+    const ledger = new Ledger(dir, { now: () => NOW });
+    await ledger.append(makeRecord({ id: 'm1', time: at(10), feature: 'completion', model: 'gpt-4o-mini', language: 'typescript', costUsd: 0.001 }));
+    await ledger.appendUse(use('m1', 'offered'));
+    await ledger.appendUse(use('m1', 'accepted', { chars: 12 }));
+    await ledger.appendUse(use('m1', 'acceptedMore', { chars: 30 }));
+    const ts = pick((await ledger.report()).value, 'completion', 'typescript');
+    assert.deepEqual([ts.offered, ts.accepted, ts.acceptedChars, ts.acceptanceRate], [1, 1, 42, 1]);
+  });
+
   it('adds up acceptance, characters and the price of what was used, by feature, model and language', async () => {
     const report = await (await ledgerWithADay()).report();
     const ts = pick(report.value, 'completion', 'typescript');
@@ -223,6 +233,13 @@ describe('use records: accepted or typed through', () => {
     uses.record(event('a', 'typedThrough', 5));
     await settle();
     assert.equal(written.length, 2, 'an outcome already written stays the only one');
+    uses.record(event('a', 'accepted', 9)); // the rest of an answer whose first line was accepted
+    await settle();
+    assert.deepEqual(
+      written.slice(2).map((u) => [u.ref, u.use, u.chars]),
+      [['a', 'acceptedMore', 9]],
+      'a later accept of an accepted completion adds its characters',
+    );
     assert.equal(deferred.length, 2);
   });
 });

@@ -102,7 +102,7 @@ describe('typing storm: thousands of keystrokes through the completion engine', 
         () => 'gpt-4o-mini',
         () => undefined,
       );
-      const backend: CompletionBackend = async (prompt, signal, isEnough) => {
+      const backend: CompletionBackend = async (prompt, signal, stream) => {
         backendCalls++;
         inFlight++;
         peakInFlight = Math.max(peakInFlight, inFlight);
@@ -111,7 +111,7 @@ describe('typing storm: thousands of keystrokes through the completion engine', 
         let abortedAt: number | undefined;
         signal.addEventListener('abort', () => (abortedAt = Date.now()), { once: true });
         try {
-          return await extensionBackend(prompt, signal, isEnough);
+          return await extensionBackend(prompt, signal, stream);
         } finally {
           inFlight--;
           live.delete(signal);

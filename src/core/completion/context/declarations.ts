@@ -112,7 +112,7 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): s
 }
 
 /** A member as its first line (with its indentation); a constructor with the fields it assigns. */
-function memberLines(text: string, symbol: OutlineSymbol): string[] {
+export function memberLines(text: string, symbol: OutlineSymbol): string[] {
   const lines = linesOf(text, symbol.range);
   if (symbol.shape !== 'callable') return lines.slice(0, 1);
   const header = headerLines(lines).slice(0, 1);

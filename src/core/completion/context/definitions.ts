@@ -1,11 +1,13 @@
-// Definitions and signatures of what the code around the cursor uses: the symbols the file
-// imports, the symbols in the lines before the cursor (and the types of the nearest ones), the
-// class or function the cursor is in and the file's own top-level declarations when they are out of sight. Found through the editor's
+// Definitions and signatures of what the code around the cursor uses: the current file's map (its
+// imports and the first line of each of its declarations, fileMap.ts), the symbols the file imports,
+// the function the cursor is in (its header and locals) when its start is out of sight, the symbols
+// in the lines before the cursor (and the types of the nearest ones). Found through the editor's
 // language providers (definition, type definition, document symbols), so it works for every
 // language that has a language server; the benchmark plays them with the TypeScript language service.
 import type { Clock } from '../engine';
 import type { Snippet } from '../prompt';
 import { declarationText, lineAt, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
+import { fileMapText, scopeKey } from './fileMap';
 import { dedupe, type ContextQuery, type ContextSource } from './gatherer';
 import { identifierOccurrences, importedIdentifiers, type Occurrence } from './identifiers';
 
@@ -40,6 +42,8 @@ export interface DefinitionsOptions {
   /** Paths never read for context: secrets and the user's excluded globs. */
   isExcluded: (path: string) => boolean;
   clock: Clock;
+  /** Room for the current file's map (fileMap.ts), in characters; 0: no map. */
+  mapChars?: number;
   /** The current file this far before the cursor is in the prompt anyway: its definitions there are not repeated. */
   visibleBefore?: number;
   visibleAfter?: number;
@@ -54,7 +58,16 @@ const MAX_TYPE_LOOKUPS = 6;
 /** Lookups are remembered this long: offsets before the cursor stay put while the user types on. */
 const LOOKUP_TTL_MS = 60_000;
 const MAX_MEMO = 2_000;
-const OUTLINE_TTL_MS = 5_000;
+const DEFAULT_MAP_CHARS = 2_500;
+const MAX_MEMO_DOCUMENTS = 32;
+
+interface Surroundings {
+  scopes: string;
+  map: Snippet[];
+  functions: Snippet[];
+}
+
+const NO_SURROUNDINGS: Surroundings = { scopes: '', map: [], functions: [] };
 
 interface Found {
   /** Orders the snippets, the steadiest first (they lead the prompt's cache): imports, the file's outline, the scopes around the cursor, near identifiers by position. */
@@ -66,7 +79,9 @@ export class DefinitionsSource implements ContextSource {
   readonly name = 'definitions';
   private readonly lookups = new Map<string, { at: number; result: Promise<SymbolLocation[]> }>();
   private readonly rendered = new Map<string, string | undefined>();
-  private readonly outlines = new Map<string, { version: number; at: number; outline: Promise<OutlineSymbol[]> }>();
+  private readonly outlines = new Map<string, { version: number; outline: Promise<OutlineSymbol[]> }>();
+  /** Each document's surroundings and the scopes they were made for: made again only when the cursor changes scope. */
+  private readonly around = new Map<string, Surroundings>();
 
   constructor(
     private readonly facts: LanguageFacts,
@@ -82,12 +97,19 @@ export class DefinitionsSource implements ContextSource {
 
     const imports = importedIdentifiers(text, query.languageId).slice(0, MAX_IMPORTS);
     const near = nearIdentifiers(text, query.offset, query.languageId);
-    // Ranks: imports, the outline, the scopes, then near identifiers by their offset.
+    // Ranks: the file's map, imports, the functions around the cursor, then near identifiers by their offset.
     const nearRank = MAX_IMPORTS + 2;
+    const around = this.surroundings(query, current);
     const work: Promise<unknown>[] = [
+      collect(
+        -1,
+        around.then((s) => s.map),
+      ),
+      collect(
+        MAX_IMPORTS + 1,
+        around.then((s) => s.functions),
+      ),
       ...imports.map((occurrence, i) => collect(i, fileWide(this.definitionsOf(query, current, occurrence, 'definitions')))),
-      collect(MAX_IMPORTS, fileWide(this.fileOutline(query, current))),
-      collect(MAX_IMPORTS + 1, this.scopes(query, current)),
       ...near.map((occurrence) => collect(nearRank + occurrence.offset, this.definitionsOf(query, current, occurrence, 'definitions'))),
       ...near
         .slice(-MAX_TYPE_LOOKUPS)
@@ -98,27 +120,41 @@ export class DefinitionsSource implements ContextSource {
     return dedupe(found.sort((a, b) => a.rank - b.rank).map((f) => f.snippet));
   }
 
-  /** The classes and functions around the cursor whose start is out of sight: their signatures, a function's locals. */
-  private async scopes(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
-    const outline = await this.currentOutline(query, current);
-    const out: Snippet[] = [];
-    for (const scope of scopesAround(outline, query.offset)) {
-      if (this.visible(query, query.documentKey, scope.range.start)) continue;
-      out.push({ path: `${query.path}:${lineNumber(current.text, scope.range.start)}`, text: scopeText(current.text, scope) });
-    }
-    return out;
+  /**
+   * What the current file tells about the cursor's surroundings: the file's map (fileMap.ts), unless
+   * the prompt shows the whole file, and the functions around the cursor whose start is out of sight
+   * (their headers and locals; classes are on the map). Made again only when the cursor moves to
+   * other scopes: byte-identical while the user types on, and the map from one function to the next
+   * unless the file's declarations changed.
+   */
+  private async surroundings(query: ContextQuery, current: FactsDocument): Promise<Surroundings> {
+    const outline = await this.currentOutline(query.documentKey, current);
+    const memo = this.around.get(query.documentKey);
+    // The document changed while its symbols were asked for: keep what was made before.
+    if (!outline) return memo ?? NO_SURROUNDINGS;
+    const scopes = scopeKey(outline, query.offset);
+    if (memo?.scopes === scopes) return memo;
+    const room = this.mapRoom();
+    const wholeFileInSight = this.visible(query, query.documentKey, 0) && this.visible(query, query.documentKey, current.text.length);
+    const mapText = room === 0 || wholeFileInSight ? '' : fileMapText(current.text, outline, room, lineIndex(current.text, query.offset));
+    const made: Surroundings = {
+      scopes,
+      map: mapText ? [{ path: `${query.path} (outline)`, text: mapText, slot: 'map', fileWide: true }] : [],
+      functions: scopesAround(outline, query.offset)
+        .filter((scope) => scope.shape === 'callable' && !this.visible(query, query.documentKey, scope.range.start))
+        .map((scope) => ({ path: `${query.path}:${lineIndex(current.text, scope.range.start) + 1}`, text: scopeText(current.text, scope) })),
+    };
+    this.around.delete(query.documentKey);
+    this.around.set(query.documentKey, made);
+    if (this.around.size > MAX_MEMO_DOCUMENTS) this.around.delete(this.around.keys().next().value!);
+    return made;
   }
 
-  /** The file's top-level declarations, when its start is out of sight. */
-  private async fileOutline(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
-    if (this.visible(query, query.documentKey, 0)) return [];
-    const text = outlineText(current.text, await this.currentOutline(query, current));
-    return text ? [{ path: query.path, text }] : [];
-  }
-
-  /** The document being typed changes at every key, its symbols before the cursor do not: a recent outline does. */
-  private currentOutline(query: ContextQuery, current: FactsDocument): Promise<OutlineSymbol[]> {
-    return this.outlineOf(query.documentKey, current.version, OUTLINE_TTL_MS);
+  /** The document's symbols as they are in `current`, or undefined when it changed while they were asked for (their ranges would not fit its text). */
+  private async currentOutline(documentKey: string, current: FactsDocument): Promise<OutlineSymbol[] | undefined> {
+    const outline = await this.outlineOf(documentKey, current.version);
+    const now = await this.facts.document(documentKey);
+    return now?.version === current.version ? outline : undefined;
   }
 
   private async definitionsOf(query: ContextQuery, current: FactsDocument, at: Occurrence, kind: 'definitions' | 'typeDefinitions'): Promise<Snippet[]> {
@@ -126,6 +162,8 @@ export class DefinitionsSource implements ContextSource {
     const out: Snippet[] = [];
     for (const location of locations) {
       if (location.path === undefined || this.options.isExcluded(location.path)) continue;
+      // The file's own declarations are on its map, and would be rendered anew at every keystroke.
+      if (location.documentKey === query.documentKey && this.mapRoom() > 0) continue;
       const document = location.documentKey === query.documentKey ? current : await this.facts.document(location.documentKey);
       if (!document) continue;
       const offset = offsetAt(document.text, location.line, location.character);
@@ -159,17 +197,21 @@ export class DefinitionsSource implements ContextSource {
     return text || undefined;
   }
 
-  /** The document's symbols at this version, or at an older one asked for less than `ttlMs` ago. */
-  private outlineOf(documentKey: string, version: number, ttlMs = 0): Promise<OutlineSymbol[]> {
-    const now = this.options.clock.now();
+  /** The document's symbols at this version (one provider call per version). */
+  private outlineOf(documentKey: string, version: number): Promise<OutlineSymbol[]> {
     const memo = this.outlines.get(documentKey);
-    if (memo && (memo.version === version || now - memo.at < ttlMs)) return memo.outline;
+    if (memo?.version === version) return memo.outline;
     const outline = this.facts.outline(documentKey).catch(() => []);
-    this.outlines.set(documentKey, { version, at: now, outline });
+    this.outlines.set(documentKey, { version, outline });
     if (this.outlines.size > MAX_MEMO) this.outlines.delete(this.outlines.keys().next().value!);
     return outline;
   }
 
+  private mapRoom(): number {
+    return this.options.mapChars ?? DEFAULT_MAP_CHARS;
+  }
+
+  /** Whether the prompt shows this place of the current file around the cursor anyway. */
   private visible(query: ContextQuery, documentKey: string, offset: number): boolean {
     if (documentKey !== query.documentKey) return false;
     return offset >= query.offset - (this.options.visibleBefore ?? 1_500) && offset <= query.offset + (this.options.visibleAfter ?? 800);
@@ -204,13 +246,14 @@ export function offsetAt(text: string, line: number, character: number): number 
   return Math.min(text.length, at + character);
 }
 
-function lineNumber(text: string, offset: number): number {
-  let line = 1;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
-  return line;
-}
-
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** The zero-based line of an offset. */
+function lineIndex(text: string, offset: number): number {
+  let line = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
+  return line;
 }

@@ -152,7 +152,12 @@ export class ContextGatherer {
     const known = new Set([...old.fileWide, ...old.stable, ...old.recent].map(identity));
     const all = dedupe(found);
     // What is about the whole file only grows, as far as its room allows: it leads every prompt for the file.
-    const fileWide = fitSnippets([...old.fileWide, ...all.filter((s) => s.fileWide && !known.has(identity(s)))], this.options.fileWideChars);
+    // A snippet with a slot replaces its predecessor in place.
+    const newFileWide = all.filter((s) => s.fileWide && !known.has(identity(s)));
+    const replacing = new Map(newFileWide.filter((s) => s.slot !== undefined).map((s) => [s.slot, s]));
+    const kept = old.fileWide.map((s) => (s.slot !== undefined && replacing.has(s.slot) ? replacing.get(s.slot)! : s));
+    const placed = new Set(kept);
+    const fileWide = fitSnippets([...kept, ...newFileWide.filter((s) => !placed.has(s))], this.options.fileWideChars);
     const fresh = all.filter((s) => !s.fileWide);
     const recent = [...old.recent, ...fresh.filter((s) => !known.has(identity(s)))];
     let merged: DocumentContext;

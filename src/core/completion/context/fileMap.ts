@@ -1,0 +1,144 @@
+// The current file's map: what the model needs of the file beyond the code around the cursor. Its
+// imports whole, and the first line of every declaration it makes: top-level statements (which
+// catches what no symbol provider lists, like `Runner.prototype.run = function`), the members of
+// its classes, the fields their constructors and methods assign (`this.x =`). Most of what a
+// completion names that is defined in its own file is on one of those lines; each costs a line
+// where its body would cost dozens. Chosen by priority to fit a budget, shown in the file's order.
+// It does not depend on where the cursor is, so every prompt in the file starts with the same bytes
+// (OpenAI's prompt cache); the function around the cursor is shown apart (scopeText).
+import { memberLines, scopesAround, type OutlineSymbol } from './declarations';
+
+/** Lines of an import statement shown whole; longer ones show their first lines. */
+const IMPORT_LINES = 8;
+const IMPORT = /(?:^import\b|^export\b[^=]*\bfrom\b|\brequire\s*\(|^from\s+\S+\s+import\b|^#include\b|^using\s|^use\s)/;
+/** `'use strict';` and the like: nothing a completion names. */
+const DIRECTIVE = /^['"]use [\w ]+['"];?\s*$/;
+const COMMENT_OR_CLOSER = /^(?:\/\/|\/\*|\*|#(?!include)|[)\]}]|<\/)/;
+/** Where code assigns an instance's field (JS/TS `this.x =`, Python `self.x =`): the field's name. */
+const FIELD = /^\s*(?:this|self)\.([\w$#]+)\s*=(?!=)/;
+
+/** Most important first: imports, the file's top level, its classes' members, the fields assigned anywhere. */
+const enum Priority {
+  Import,
+  TopLevel,
+  Member,
+  Field,
+}
+
+/**
+ * The map of `text`, at most `maxChars` long, or '' when there is nothing to show; `skipLine` (the
+ * line being typed) is left out.
+ */
+export function fileMapText(text: string, outline: readonly OutlineSymbol[], maxChars: number, skipLine = -1): string {
+  const lines = text.split('\n');
+  const starts = lineStarts(text);
+  const lineOf = (at: number) => lineIndexAt(starts, at);
+  const chosen = new Map<number, Priority>();
+  const add = (line: number, priority: Priority) => {
+    if (line < 0 || line >= lines.length || line === skipLine || lines[line].trim() === '') return;
+    const before = chosen.get(line);
+    if (before === undefined || priority < before) chosen.set(line, priority);
+  };
+
+  for (const statement of topLevelStatements(lines)) {
+    const first = lines[statement.start].trim();
+    const whole = lines.slice(statement.start, statement.end).join('\n');
+    if (IMPORT.test(first) || (IMPORT.test(whole) && statement.end - statement.start <= IMPORT_LINES)) {
+      for (let line = statement.start; line < Math.min(statement.end, statement.start + IMPORT_LINES); line++) add(line, Priority.Import);
+    } else add(statement.start, Priority.TopLevel);
+  }
+
+  for (const symbol of allContainers(outline)) {
+    add(lineOf(symbol.range.start), Priority.Member);
+    for (const child of symbol.children) addLinesOf(memberLines(text, child), lineOf(child.range.start), lines, add, Priority.Member);
+  }
+
+  const fields = new Set<string>();
+  lines.forEach((line, i) => {
+    const field = FIELD.exec(line)?.[1];
+    if (field === undefined || fields.has(field)) return;
+    fields.add(field);
+    add(i, Priority.Field);
+  });
+
+  // The most important lines that fit, shown in the file's order.
+  const byPriority = [...chosen].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  const kept: number[] = [];
+  let left = maxChars;
+  for (const [line] of byPriority) {
+    const cost = lines[line].trimEnd().length + 1;
+    if (cost > left) continue;
+    kept.push(line);
+    left -= cost;
+  }
+  return kept
+    .sort((a, b) => a - b)
+    .map((line) => lines[line].trimEnd())
+    .join('\n');
+}
+
+/** Identifies the scopes around the cursor: where it changes, the map is made again (the file may have changed). */
+export function scopeKey(outline: readonly OutlineSymbol[], offset: number): string {
+  return scopesAround(outline, offset)
+    .map((scope) => scope.name)
+    .join('\u0000');
+}
+
+interface Statement {
+  /** First line. */
+  start: number;
+  /** Line after the last. */
+  end: number;
+}
+
+/** Statements starting at column 0, each to its last line of code before the next (a `} = require(…)` line included). */
+function topLevelStatements(lines: readonly string[]): Statement[] {
+  const starts: number[] = [];
+  lines.forEach((line, i) => {
+    if (line !== '' && !/^\s/.test(line) && !COMMENT_OR_CLOSER.test(line) && !DIRECTIVE.test(line)) starts.push(i);
+  });
+  return starts.map((start, n) => {
+    let end = starts[n + 1] ?? lines.length;
+    while (end > start + 1 && (lines[end - 1].trim() === '' || (COMMENT_OR_CLOSER.test(lines[end - 1].trim()) && !/^[)\]}]/.test(lines[end - 1].trim()))))
+      end--;
+    return { start, end };
+  });
+}
+
+/** Finds each of a member's shown lines in the file, from its first line on. */
+function addLinesOf(
+  shown: readonly string[],
+  from: number,
+  lines: readonly string[],
+  add: (line: number, priority: Priority) => void,
+  priority: Priority,
+): void {
+  let at = from;
+  for (const text of shown) {
+    while (at < lines.length && lines[at] !== text) at++;
+    if (at < lines.length) add(at, priority);
+  }
+}
+
+function allContainers(symbols: readonly OutlineSymbol[]): OutlineSymbol[] {
+  return symbols.flatMap((s) =>
+    s.shape === 'container' ? [s, ...allContainers(s.children)] : allContainers(s.children.filter((c) => c.shape === 'container')),
+  );
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+function lineIndexAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
