@@ -92,7 +92,41 @@ function clientOutline(): OutlineSymbol[] {
   ];
 }
 
-/** A language server over two files, counting what it was asked. */
+/** A class extending one from another file, the cursor in its method. */
+const RETRYING_TS = [
+  "import * as api from './client';",
+  '',
+  'export class RetryingClient extends api.Client {',
+  '  retries = 3;',
+  '  send() {',
+  '    this.',
+].join('\n');
+
+function retryingOutline(): OutlineSymbol[] {
+  const classStart = RETRYING_TS.indexOf('export class');
+  const sendStart = RETRYING_TS.indexOf('  send()');
+  const retries = RETRYING_TS.indexOf('  retries');
+  return [
+    {
+      name: 'RetryingClient',
+      shape: 'container',
+      range: { start: classStart, end: RETRYING_TS.length },
+      nameRange: { start: classStart + 13, end: classStart + 27 },
+      children: [
+        { name: 'retries', shape: 'value', range: { start: retries, end: retries + 13 }, nameRange: { start: retries + 2, end: retries + 9 }, children: [] },
+        {
+          name: 'send',
+          shape: 'callable',
+          range: { start: sendStart, end: RETRYING_TS.length },
+          nameRange: { start: sendStart + 2, end: sendStart + 6 },
+          children: [],
+        },
+      ],
+    },
+  ];
+}
+
+/** A language server over a few files, counting what it was asked. */
 class FakeFacts implements LanguageFacts {
   readonly read: string[] = [];
   delayMs = 0;
@@ -101,6 +135,7 @@ class FakeFacts implements LanguageFacts {
   private readonly documents: Record<string, { text: string; outline: OutlineSymbol[] }> = {
     'file:///w/main.ts': { text: MAIN_TS, outline: [] },
     'file:///w/client.ts': { text: CLIENT_TS, outline: clientOutline() },
+    'file:///w/retrying.ts': { text: RETRYING_TS, outline: retryingOutline() },
   };
 
   async definitions(documentKey: string, offset: number): Promise<SymbolLocation[]> {
@@ -200,6 +235,57 @@ describe('completion context', () => {
       );
       assert.equal(outlineText(CLIENT_TS, outline), 'export interface RetryOptions {\nexport class Client {');
       assert.equal(offsetAt(CLIENT_TS, 5, 13), CLIENT_TS.indexOf('Client'));
+    });
+
+    it("a function's small locals are shown whole (what `FRAGMENT.begin` names is in them), big ones by their first line", () => {
+      const js = [
+        'function javascript(hljs) {',
+        '  const FRAGMENT = {',
+        "    begin: '<>',",
+        "    end: '</>'",
+        '  };',
+        '  const KEYWORDS = {',
+        '    a: 1,',
+        '    b: 2,',
+        '    c: 3,',
+        '    d: 4',
+        '  };',
+        '  if (hljs) {',
+        '    const inner = 1;',
+        '  }',
+        '  return FRAGMENT;',
+        '}',
+      ].join('\n');
+      const fn: OutlineSymbol = { name: 'javascript', shape: 'callable', range: { start: 0, end: js.length }, nameRange: { start: 9, end: 19 }, children: [] };
+      assert.equal(
+        scopeText(js, fn),
+        ['function javascript(hljs) {', '  const FRAGMENT = {', "    begin: '<>',", "    end: '</>'", '  };', '  const KEYWORDS = {'].join('\n'),
+      );
+    });
+
+    it("a big interface's members are cut to a size that fits beside other context, with …", () => {
+      const members = Array.from({ length: 80 }, (_, i) => `  member${i}?: string | number | null;`);
+      const text = ['export interface Params {', ...members, '}'].join('\n');
+      const symbol: OutlineSymbol = {
+        name: 'Params',
+        shape: 'container',
+        range: { start: 0, end: text.length },
+        nameRange: { start: 17, end: 23 },
+        children: members.map((line, i) => {
+          const start = text.indexOf(line);
+          return {
+            name: `member${i}`,
+            shape: 'value',
+            range: { start, end: start + line.length },
+            nameRange: { start: start + 2, end: start + 2 + `member${i}`.length },
+            children: [],
+          };
+        }),
+      };
+      const shown = declarationText(text, symbol);
+      assert.ok(shown.length <= 1_400, String(shown.length));
+      assert.match(shown, /^export interface Params \{\n {2}member0\?: string \| number \| null;/);
+      assert.match(shown, /\n {2}…\n\}$/);
     });
   });
 
@@ -350,6 +436,26 @@ describe('completion context', () => {
       assert.equal(found[1].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');
     });
 
+    it("shows what the class around the cursor extends (what `this.` reaches beyond the file's map), even when it is not imported by name", async () => {
+      const source = new DefinitionsSource(new FakeFacts(), { isExcluded, clock: realClock, visibleBefore: 10 });
+      const query: ContextQuery = {
+        documentKey: 'file:///w/retrying.ts',
+        path: 'retrying.ts',
+        languageId: 'typescript',
+        version: 1,
+        offset: RETRYING_TS.length,
+        prefix: RETRYING_TS,
+      };
+      const found = await source.gather(query, never());
+      assert.deepEqual(
+        found.map((s) => s.path),
+        ['retrying.ts (outline)', 'client.ts:6', 'retrying.ts:5'],
+        'the map, the base class (from `extends api.Client`), the method around the cursor',
+      );
+      assert.match(found[1].text, /^export class Client \{\n {2}constructor/);
+      assert.ok(found[1].fileWide, 'about the whole file: it leads the prompt');
+    });
+
     it('at the deadline it returns what has arrived', async () => {
       const clock = new VirtualClock();
       const facts = new FakeFacts(clock);
@@ -403,7 +509,7 @@ describe('completion context', () => {
         },
       });
       const snippets = await source.gather(queryAtEnd(), never());
-      assert.deepEqual(snippets, [{ path: 'util.ts:1', text: 'line0\nline1\nexport function slugify(s: string) {\nline3\nline4' }]);
+      assert.deepEqual(snippets, [{ path: 'util.ts (edited recently)', text: 'line0\nline1\nexport function slugify(s: string) {\nline3\nline4' }]);
       assert.ok(!read.includes('file:///w/.env'));
     });
   });

@@ -24,8 +24,12 @@ export interface OutlineSymbol {
 
 /** Declarations up to this many lines are shown whole. */
 const WHOLE_LINES = 8;
+/** A function's local declared in at most this many lines is shown whole. */
+const SMALL_LOCAL_LINES = 4;
 /** A header (before the body) spans at most this many lines. */
 const HEADER_LINES = 4;
+/** A container's signature is at most about this long (a big interface's members are cut, with `…`). */
+const CONTAINER_CHARS = 1_300;
 /** A container shows at most this many member lines. */
 const MEMBER_LINES = 40;
 const BODY_OPENER = /(?:\{|=>|:)\s*(?:\/\/.*)?$/;
@@ -91,7 +95,16 @@ export function scopeText(text: string, symbol: OutlineSymbol): string {
   const header = headerLines(lines);
   const body = lines.slice(header.length);
   const bodyIndent = indentOf(body.find((l) => l.trim() !== '') ?? '').length;
-  const locals = body.filter((l) => indentOf(l).length === bodyIndent && LOCAL_DECLARATION.test(l)).slice(0, MEMBER_LINES);
+  const locals: string[] = [];
+  body.forEach((line, i) => {
+    if (locals.length >= MEMBER_LINES || indentOf(line).length !== bodyIndent || !LOCAL_DECLARATION.test(line)) return;
+    // A small one whole (`const FRAGMENT = { begin: '<>', end: '</>' };`): what its uses name is in it.
+    let end = i + 1;
+    while (end < body.length && (body[end].trim() === '' || indentOf(body[end]).length > bodyIndent)) end++;
+    if (end < body.length && /^\s*[)\]}]/.test(body[end]) && indentOf(body[end]).length === bodyIndent) end++;
+    const whole = body.slice(i, end).filter((l) => l.trim() !== '');
+    locals.push(...(whole.length <= SMALL_LOCAL_LINES ? whole : [line]));
+  });
   return dedent([...header, ...locals]).join('\n');
 }
 
@@ -99,12 +112,17 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): s
   const children = sortByStart(symbol.children);
   const firstChildLine = children.length > 0 ? lineIndex(text, children[0].range.start) - lineIndex(text, symbol.range.start) : lines.length;
   const out = lines.slice(0, Math.max(1, Math.min(firstChildLine, HEADER_LINES)));
+  let chars = out.join('\n').length;
   for (const child of children) {
-    if (out.length >= MEMBER_LINES * 1.5) {
+    const member = memberLines(text, child);
+    const memberChars = member.join('\n').length + 1;
+    // Small enough to fit beside others in a prompt's room for context.
+    if (out.length >= MEMBER_LINES * 1.5 || chars + memberChars > CONTAINER_CHARS) {
       out.push(`${indentOf(lines[1] ?? '')}…`);
       break;
     }
-    out.push(...memberLines(text, child));
+    out.push(...member);
+    chars += memberChars;
   }
   const last = lines[lines.length - 1];
   if (/^\s*[)\]}][)\]};,]*\s*$/.test(last)) out.push(last);

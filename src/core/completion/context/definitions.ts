@@ -65,9 +65,13 @@ interface Surroundings {
   scopes: string;
   map: Snippet[];
   functions: Snippet[];
+  /** What the file imports, in order. */
+  imports: Occurrence[];
+  /** What the classes around the cursor extend or implement (the members `this.` reaches that the map does not show). */
+  bases: Occurrence[];
 }
 
-const NO_SURROUNDINGS: Surroundings = { scopes: '', map: [], functions: [] };
+const NO_SURROUNDINGS: Surroundings = { scopes: '', map: [], functions: [], imports: [], bases: [] };
 
 interface Found {
   /** Orders the snippets, the steadiest first (they lead the prompt's cache): imports, the file's outline, the scopes around the cursor, near identifiers by position. */
@@ -95,21 +99,22 @@ export class DefinitionsSource implements ContextSource {
     const found: Found[] = [];
     const collect = (rank: number, work: Promise<Snippet[]>) => work.then((snippets) => found.push(...snippets.map((snippet) => ({ rank, snippet }))));
 
-    const imports = importedIdentifiers(text, query.languageId).slice(0, MAX_IMPORTS);
     const near = nearIdentifiers(text, query.offset, query.languageId);
-    // Ranks: the file's map, imports, the functions around the cursor, then near identifiers by their offset.
+    // Ranks: the file's map, the classes the cursor's class extends, imports, the functions around the cursor, then near identifiers by their offset.
     const nearRank = MAX_IMPORTS + 2;
     const around = this.surroundings(query, current);
+    const lookUp = (rank: number, occurrence: Occurrence) => collect(rank, fileWide(this.definitionsOf(query, current, occurrence, 'definitions')));
     const work: Promise<unknown>[] = [
       collect(
-        -1,
+        -2,
         around.then((s) => s.map),
       ),
+      around.then((s) => Promise.all(s.bases.map((occurrence) => lookUp(-1, occurrence)))),
+      around.then((s) => Promise.all(s.imports.map((occurrence, i) => lookUp(i, occurrence)))),
       collect(
         MAX_IMPORTS + 1,
         around.then((s) => s.functions),
       ),
-      ...imports.map((occurrence, i) => collect(i, fileWide(this.definitionsOf(query, current, occurrence, 'definitions')))),
       ...near.map((occurrence) => collect(nearRank + occurrence.offset, this.definitionsOf(query, current, occurrence, 'definitions'))),
       ...near
         .slice(-MAX_TYPE_LOOKUPS)
@@ -137,10 +142,13 @@ export class DefinitionsSource implements ContextSource {
     const room = this.mapRoom();
     const wholeFileInSight = this.visible(query, query.documentKey, 0) && this.visible(query, query.documentKey, current.text.length);
     const mapText = room === 0 || wholeFileInSight ? '' : fileMapText(current.text, outline, room, lineIndex(current.text, query.offset));
+    const around = scopesAround(outline, query.offset);
     const made: Surroundings = {
       scopes,
+      imports: importsOf(current.text, query.languageId),
+      bases: around.filter((scope) => scope.shape === 'container').flatMap((scope) => baseClasses(current.text, scope, query.languageId)),
       map: mapText ? [{ path: `${query.path} (outline)`, text: mapText, slot: 'map', fileWide: true }] : [],
-      functions: scopesAround(outline, query.offset)
+      functions: around
         .filter((scope) => scope.shape === 'callable' && !this.visible(query, query.documentKey, scope.range.start))
         .map((scope) => ({ path: `${query.path}:${lineIndex(current.text, scope.range.start) + 1}`, text: scopeText(current.text, scope) })),
     };
@@ -256,4 +264,19 @@ function lineIndex(text: string, offset: number): number {
   let line = 0;
   for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) line++;
   return line;
+}
+
+/** The names the file imports, in order, at most MAX_IMPORTS. */
+function importsOf(text: string, languageId: string): Occurrence[] {
+  return importedIdentifiers(text, languageId).slice(0, MAX_IMPORTS);
+}
+
+/** The names after `extends` / `implements` in a class's header (or in a Python class's parentheses). */
+function baseClasses(text: string, container: OutlineSymbol, languageId: string): Occurrence[] {
+  const headerEnd = text.indexOf('{', container.range.start);
+  const end = Math.min(container.range.end, headerEnd === -1 ? container.range.end : headerEnd, container.range.start + 400);
+  const header = text.slice(container.range.start, end);
+  const at = header.search(/\b(?:extends|implements)\b|\(/);
+  if (at === -1) return [];
+  return identifierOccurrences(header.slice(at), container.range.start + at, languageId).filter((o) => /^[A-Z]/.test(o.name));
 }

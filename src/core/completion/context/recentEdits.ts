@@ -92,7 +92,8 @@ export class RecentEditsSource implements ContextSource {
       const from = Math.max(0, range.startLine - AROUND_LINES);
       const to = Math.min(lines.length, range.endLine + AROUND_LINES + 1, from + MAX_LINES);
       const text = lines.slice(from, to).join('\n');
-      if (text.trim() !== '') out.push({ path: `${range.path}:${from + 1}`, text });
+      // Labelled without a line number: typing above it moves its lines, and its label stays byte-identical (the prompt cache).
+      if (text.trim() !== '') out.push({ path: `${range.path} (edited recently)`, text });
     }
     return out;
   }
