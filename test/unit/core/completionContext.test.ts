@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
-import { fileMapText, scopeKey } from '../../../src/core/completion/context/fileMap';
+import { fileMapText, mapsNearlySame, scopeKey } from '../../../src/core/completion/context/fileMap';
 import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
 import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
@@ -372,6 +372,14 @@ describe('completion context', () => {
       );
       const typing = RUNNER_JS.split('\n').indexOf('module.exports = Runner;');
       assert.ok(!fileMapText(RUNNER_JS, runOutline, 10_000, typing).includes('module.exports'));
+    });
+
+    it('a new map that differs in a few lines does not replace the old one (same bytes, same cache)', () => {
+      const map = fileMapText(RUNNER_JS, runOutline, 10_000);
+      const lines = map.split('\n');
+      assert.ok(mapsNearlySame(map, [...lines.slice(0, -1), 'module.exports = { Runner };'].join('\n')), 'one line of 13 changed');
+      assert.ok(!mapsNearlySame(map, lines.slice(0, 8).join('\n')), 'five of 13 gone');
+      assert.ok(!mapsNearlySame(map, [...lines, 'a', 'b', 'c'].join('\n')), 'three new');
     });
 
     it('is made again only where the scopes around the cursor change', () => {

@@ -7,7 +7,7 @@
 import type { Clock } from '../engine';
 import type { Snippet } from '../prompt';
 import { declarationText, lineAt, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
-import { fileMapText, scopeKey } from './fileMap';
+import { fileMapText, mapsNearlySame, scopeKey } from './fileMap';
 import { dedupe, type ContextQuery, type ContextSource } from './gatherer';
 import { identifierOccurrences, importedIdentifiers, type Occurrence } from './identifiers';
 
@@ -141,7 +141,10 @@ export class DefinitionsSource implements ContextSource {
     if (memo?.scopes === scopes) return memo;
     const room = this.mapRoom();
     const wholeFileInSight = this.visible(query, query.documentKey, 0) && this.visible(query, query.documentKey, current.text.length);
-    const mapText = room === 0 || wholeFileInSight ? '' : fileMapText(current.text, outline, room, lineIndex(current.text, query.offset));
+    const fresh = room === 0 || wholeFileInSight ? '' : fileMapText(current.text, outline, room, lineIndex(current.text, query.offset));
+    // A map that changed in a few lines (a declaration typed, the line being typed left out) stays as it was: the same bytes, the same cache.
+    const before = memo?.map[0]?.text;
+    const mapText = fresh && before && mapsNearlySame(before, fresh) ? before : fresh;
     const around = scopesAround(outline, query.offset);
     const made: Surroundings = {
       scopes,

@@ -77,6 +77,17 @@ export function fileMapText(text: string, outline: readonly OutlineSymbol[], max
     .join('\n');
 }
 
+/** Lines of a map that may differ before a new one replaces it. */
+const MAP_CHANGED_SHARE = 0.1;
+
+/** Whether two maps differ in at most a tenth of their lines: then the old one is kept, with its bytes (and the prompt cache). */
+export function mapsNearlySame(before: string, after: string): boolean {
+  const old = new Set(before.split('\n'));
+  const lines = after.split('\n');
+  const changed = lines.filter((line) => !old.has(line)).length + Math.max(0, old.size - lines.length);
+  return changed <= Math.floor(Math.max(old.size, lines.length) * MAP_CHANGED_SHARE);
+}
+
 /** Identifies the scopes around the cursor: where it changes, the map is made again (the file may have changed). */
 export function scopeKey(outline: readonly OutlineSymbol[], offset: number): string {
   return scopesAround(outline, offset)
