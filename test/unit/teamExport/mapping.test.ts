@@ -100,6 +100,11 @@ describe('team export: mapping', () => {
     const metrics = (u: ParsedLine) => observationsOf(u).map((o) => `${METRICS[o.metric].name}=${o.value}`);
     assert.deepEqual(metrics(use({ use: 'offered' })), ['penny.completions.offered=1']);
     assert.deepEqual(metrics(use({ use: 'accepted', chars: 42 })), ['penny.completions.accepted=1', 'penny.completions.accepted_chars=42']);
+    assert.deepEqual(
+      metrics(use({ use: 'acceptedMore', chars: 30 })),
+      ['penny.completions.accepted_chars=30'],
+      'the rest of an accepted completion: characters only',
+    );
     assert.deepEqual(metrics(use({ use: 'typedThrough', chars: 7 })), ['penny.completions.typed_through=1', 'penny.completions.typed_through_chars=7']);
     assert.deepEqual(metrics(use({ use: 'used', feature: 'chat' })), ['penny.answers.used=1']);
     assert.deepEqual(metrics(use({ use: 'rewriteApplied', feature: 'escalation' })), ['penny.rewrites.applied=1']);
