@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
-import { fileMapText, mapsNearlySame, scopeKey } from '../../../src/core/completion/context/fileMap';
+import { fileMapText, mapStillHolds, scopeKey } from '../../../src/core/completion/context/fileMap';
 import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
 import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
@@ -33,6 +33,7 @@ const CLIENT_TS = [
   '  get(path: string): Promise<string> {',
   '    return fetch(this.baseUrl + path).then((r) => r.text());',
   '  }',
+  '  private pending = 0;',
   '}',
   '',
 ].join('\n');
@@ -85,6 +86,13 @@ function clientOutline(): OutlineSymbol[] {
           shape: 'callable',
           range: { start: getStart, end: at('  }\n', getStart) + 3 },
           nameRange: { start: getStart + 2, end: getStart + 5 },
+          children: [],
+        },
+        {
+          name: 'pending',
+          shape: 'value',
+          range: range(at('  private pending') + 2, '= 0;'),
+          nameRange: { start: at('pending'), end: at('pending') + 7 },
           children: [],
         },
       ],
@@ -215,8 +223,10 @@ describe('completion context', () => {
           '  constructor(private readonly baseUrl: string) {}',
           '  retry(options: RetryOptions): Promise<void> {',
           '  get(path: string): Promise<string> {',
+          '  private pending = 0;',
           '}',
         ].join('\n'),
+        'from its own file, its private member too',
       );
     });
 
@@ -286,6 +296,133 @@ describe('completion context', () => {
       assert.ok(shown.length <= 1_400, String(shown.length));
       assert.match(shown, /^export interface Params \{\n {2}member0\?: string \| number \| null;/);
       assert.match(shown, /\n {2}…\n\}$/);
+    });
+    /** A symbol of `text` spanning `declaration` (its first occurrence at or after `from`), named by `name`'s first occurrence in it. */
+    function symbolOf(text: string, declaration: string, name: string, shape: OutlineSymbol['shape'], children: OutlineSymbol[] = [], from = 0): OutlineSymbol {
+      const start = text.indexOf(declaration, from);
+      assert.ok(start !== -1, `no ${declaration.slice(0, 30)} in the text`);
+      const nameStart = text.indexOf(name, start);
+      return { name, shape, range: { start, end: start + declaration.length }, nameRange: { start: nameStart, end: nameStart + name.length }, children };
+    }
+
+    it("a function's header over many lines (a parameter's type on the next line) is shown whole, with the body's own locals (a big one by its first line), not a nested function's", () => {
+      const ts = [
+        'async function runTools(',
+        '  client: Client,',
+        '  params:',
+        '    | ToolParams',
+        '    | StreamingToolParams,',
+        '  runner: Runner,',
+        ') {',
+        "  const role = 'tool' as const;",
+        '  // why the context is cast',
+        '  const toolContext = params.context as ToolContext;',
+        '  const call = async (toolCall: ToolCall) => {',
+        '    const id = toolCall.id;',
+        '    log(id);',
+        '    return id;',
+        '  };',
+        '  return call;',
+        '}',
+      ].join('\n');
+      assert.equal(
+        scopeText(ts, symbolOf(ts, ts, 'runTools', 'callable')),
+        [
+          'async function runTools(',
+          '  client: Client,',
+          '  params:',
+          '    | ToolParams',
+          '    | StreamingToolParams,',
+          '  runner: Runner,',
+          ') {',
+          "  const role = 'tool' as const;",
+          '  const toolContext = params.context as ToolContext;',
+          '  const call = async (toolCall: ToolCall) => {',
+        ].join('\n'),
+        'before, the header stopped at `params:` and the locals came from the parameters’ indentation',
+      );
+    });
+
+    it("a function's locals stop at about 1,000 characters, the first declared kept", () => {
+      const locals = Array.from({ length: 40 }, (_, i) => `  const local${i} = compute(${i}, 'a value long enough to count');`);
+      const js = ['function big() {', ...locals, '}'].join('\n');
+      const shown = scopeText(js, symbolOf(js, js, 'big', 'callable'));
+      assert.ok(shown.length <= 1_000, String(shown.length));
+      assert.match(shown, /^function big\(\) \{\n {2}const local0 = /);
+      assert.ok(!shown.includes('local39'));
+    });
+
+    it('a class seen from another file leaves out its private members (`#x`, `private x`); from its own file it shows them', () => {
+      const members = [
+        '  #listeners = new Map();',
+        '  private pending = 0;',
+        '  controller = new AbortController();',
+        '  /** Whether the stream is over. */',
+        '  get ended(): boolean {',
+        '    return this.#ended;',
+        '  }',
+        '  protected _emit(event: string): void {',
+        '    this.#listeners.get(event);',
+        '  }',
+        '  on(event: string, listener: () => void): this {',
+        '    return this;',
+        '  }',
+      ];
+      const ts = ['export class EventStream {', ...members, '}'].join('\n');
+      const children = [
+        symbolOf(ts, '#listeners = new Map();', '#listeners', 'value'),
+        symbolOf(ts, 'private pending = 0;', 'pending', 'value'),
+        symbolOf(ts, 'controller = new AbortController();', 'controller', 'value'),
+        // The provider's range starts at the doc comment: the member's line is the one with its name.
+        symbolOf(ts, '/** Whether the stream is over. */\n  get ended(): boolean {\n    return this.#ended;\n  }', 'ended', 'callable'),
+        symbolOf(ts, 'protected _emit(event: string): void {\n    this.#listeners.get(event);\n  }', '_emit', 'callable'),
+        symbolOf(ts, 'on(event: string, listener: () => void): this {\n    return this;\n  }', 'on', 'callable'),
+      ];
+      const stream = symbolOf(ts, ts, 'EventStream', 'container', children);
+      assert.equal(
+        declarationText(ts, stream, { outside: true }),
+        [
+          'export class EventStream {',
+          '  controller = new AbortController();',
+          '  get ended(): boolean {',
+          '  protected _emit(event: string): void {',
+          '  on(event: string, listener: () => void): this {',
+          '}',
+        ].join('\n'),
+      );
+      const own = declarationText(ts, stream);
+      assert.ok(own.includes('#listeners') && own.includes('private pending'), own);
+    });
+
+    it("a namespace's interfaces are shown with their members (what `toolCall.function.arguments` names)", () => {
+      const ts = [
+        'export namespace FunctionToolCall {',
+        '  /**',
+        '   * The function that the model called.',
+        '   */',
+        '  export interface Function {',
+        '    /**',
+        '     * The arguments, as JSON.',
+        '     */',
+        '    arguments: string;',
+        '    /**',
+        '     * The name of the function.',
+        '     */',
+        '    name: string;',
+        '  }',
+        '}',
+      ].join('\n');
+      const fn = symbolOf(ts, 'export interface Function {', 'Function', 'container', [
+        symbolOf(ts, 'arguments: string;', 'arguments', 'value'),
+        symbolOf(ts, 'name: string;', 'name', 'value', [], ts.indexOf('arguments')),
+      ]);
+      fn.range.end = ts.indexOf('  }\n}') + 3;
+      const namespace = symbolOf(ts, ts, 'FunctionToolCall', 'container', [fn]);
+      assert.equal(
+        declarationText(ts, namespace),
+        ['export namespace FunctionToolCall {', '  export interface Function {', '    arguments: string;', '    name: string;', '  }', '}'].join('\n'),
+        'before, the interface showed as its first line alone',
+      );
     });
   });
 
@@ -377,9 +514,18 @@ describe('completion context', () => {
     it('a new map that differs in a few lines does not replace the old one (same bytes, same cache)', () => {
       const map = fileMapText(RUNNER_JS, runOutline, 10_000);
       const lines = map.split('\n');
-      assert.ok(mapsNearlySame(map, [...lines.slice(0, -1), 'module.exports = { Runner };'].join('\n')), 'one line of 13 changed');
-      assert.ok(!mapsNearlySame(map, lines.slice(0, 8).join('\n')), 'five of 13 gone');
-      assert.ok(!mapsNearlySame(map, [...lines, 'a', 'b', 'c'].join('\n')), 'three new');
+      const edited = RUNNER_JS.replace('module.exports = Runner;', 'module.exports = { Runner };');
+      assert.ok(mapStillHolds(map, [...lines.slice(0, -1), 'module.exports = { Runner };'].join('\n'), edited), 'one line of 13 changed');
+      assert.ok(!mapStillHolds(map, [...lines, 'a', 'b', 'c'].join('\n'), RUNNER_JS), 'three new');
+    });
+
+    it('keeps the old map while symbols vanish from the outline but not from the file (an open brace), and not once they are deleted', () => {
+      const map = fileMapText(RUNNER_JS, runOutline, 10_000);
+      const lines = map.split('\n');
+      const fewer = lines.slice(0, 8).join('\n');
+      assert.ok(mapStillHolds(map, fewer, RUNNER_JS), 'five of 13 missing from the outline, all still in the file');
+      const deleted = lines.slice(8).reduce((text, line) => text.replace(line, ''), RUNNER_JS);
+      assert.ok(!mapStillHolds(map, fewer, deleted), 'five of 13 deleted from the file');
     });
 
     it('is made again only where the scopes around the cursor change', () => {
@@ -400,6 +546,7 @@ describe('completion context', () => {
       );
       assert.equal(snippets[0].text, "import { Client } from './client';\nimport { API_KEY } from './.env.local';\nconst client = new Client(\"https://x\");");
       assert.match(snippets[1].text, /^export class Client \{\n {2}constructor\(private readonly baseUrl: string\) \{\}\n {2}retry\(options: RetryOptions\)/);
+      assert.ok(!snippets[1].text.includes('pending'), 'seen from main.ts, the private member is left out');
     });
 
     it('never reads an excluded file (a .env import) and never shows what lies outside the workspace', async () => {
@@ -439,6 +586,7 @@ describe('completion context', () => {
           '  constructor(private readonly baseUrl: string) {}',
           '  retry(options: RetryOptions): Promise<void> {',
           '  get(path: string): Promise<string> {',
+          '  private pending = 0;',
         ].join('\n'),
       );
       assert.equal(found[1].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');

@@ -2,6 +2,7 @@
 // function's header, a class's header and its members' first lines), so a prompt can carry many
 // definitions for the tokens one body would take. Works on any language's symbols: the shapes come
 // from the editor's document-symbol provider, the text from the document.
+import { count } from './identifiers';
 
 export interface TextRange {
   start: number;
@@ -26,8 +27,16 @@ export interface OutlineSymbol {
 const WHOLE_LINES = 8;
 /** A function's local declared in at most this many lines is shown whole. */
 const SMALL_LOCAL_LINES = 4;
-/** A header (before the body) spans at most this many lines. */
+/** A class's header (before its members) spans at most this many lines. */
 const HEADER_LINES = 4;
+/** A function's header (its parameters, one a line, and their types) spans at most this many lines. */
+const PARAMETER_LINES = 12;
+/** A function's header and locals (scopeText) take at most about this many characters. */
+const SCOPE_CHARS = 1_000;
+const PRIVATE_MEMBER = /\bprivate\s/;
+const LINE_COMMENT = /^\s*(?:\/\/|#)/;
+/** A line of a comment block or a line comment (`/**`, ` * …`, ` *\/`, `//`). */
+const DOC_LINE = /^\s*(?:\/\/|\/\*|\*)/;
 /** A container's signature is at most about this long (a big interface's members are cut, with `…`). */
 const CONTAINER_CHARS = 1_300;
 /** A container shows at most this many member lines. */
@@ -39,11 +48,18 @@ const LOCAL_DECLARATION = /^\s*(?:(?:let|const|var|val|auto)\s|[A-Za-z_$][\w$]*\
 const FIELD_ASSIGNMENT = /^\s*(?:this|self)\.[\w$]+\s*=(?!=)/;
 const CONSTRUCTORS = new Set(['constructor', '__init__', 'init']);
 
+/** How a declaration is seen. */
+export interface DeclarationView {
+  /** From another file: a class's private members (`#x`, `private x`) are left out, no code there can reach them. */
+  outside?: boolean;
+}
+
 /** The declaration of `symbol` in `text`: whole when small, else its signature. */
-export function declarationText(text: string, symbol: OutlineSymbol): string {
+export function declarationText(text: string, symbol: OutlineSymbol, view: DeclarationView = {}): string {
   const lines = linesOf(text, symbol.range);
   if (lines.length <= WHOLE_LINES) return dedent(lines).join('\n');
-  if (symbol.shape === 'container' || (symbol.shape === 'value' && symbol.children.length > 0)) return dedent(containerLines(text, symbol, lines)).join('\n');
+  if (symbol.shape === 'container' || (symbol.shape === 'value' && symbol.children.length > 0))
+    return dedent(containerLines(text, symbol, lines, view.outside ?? false)).join('\n');
   return dedent(headerLines(lines)).join('\n');
 }
 
@@ -102,19 +118,32 @@ export function scopeText(text: string, symbol: OutlineSymbol): string {
     let end = i + 1;
     while (end < body.length && (body[end].trim() === '' || indentOf(body[end]).length > bodyIndent)) end++;
     if (end < body.length && /^\s*[)\]}]/.test(body[end]) && indentOf(body[end]).length === bodyIndent) end++;
-    const whole = body.slice(i, end).filter((l) => l.trim() !== '');
+    const whole = body.slice(i, end).filter((l) => l.trim() !== '' && !LINE_COMMENT.test(l));
     locals.push(...(whole.length <= SMALL_LOCAL_LINES ? whole : [line]));
   });
-  return dedent([...header, ...locals]).join('\n');
+  // Fits the prompt's room about the cursor beside other definitions: the locals declared first are kept.
+  const kept: string[] = [];
+  let chars = header.join('\n').length;
+  for (const local of locals) {
+    chars += local.length + 1;
+    if (chars > SCOPE_CHARS) break;
+    kept.push(local);
+  }
+  return dedent([...header, ...kept]).join('\n');
 }
 
-function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): string[] {
-  const children = sortByStart(symbol.children);
-  const firstChildLine = children.length > 0 ? lineIndex(text, children[0].range.start) - lineIndex(text, symbol.range.start) : lines.length;
-  const out = lines.slice(0, Math.max(1, Math.min(firstChildLine, HEADER_LINES)));
+function containerLines(text: string, symbol: OutlineSymbol, lines: string[], outside: boolean): string[] {
+  const all = sortByStart(symbol.children);
+  const firstChildLine = all.length > 0 ? lineIndex(text, all[0].range.start) - lineIndex(text, symbol.range.start) : lines.length;
+  const children = all.filter((child) => !outside || !isPrivate(text, child));
+  // The header without the doc comments of the first member (a provider's range may not include them).
+  const out = lines.slice(0, Math.max(1, Math.min(firstChildLine, HEADER_LINES))).filter((line, i) => i === 0 || !DOC_LINE.test(line));
   let chars = out.join('\n').length;
   for (const child of children) {
-    const member = memberLines(text, child);
+    // A namespace's interface with its members (`toolCall.function.arguments` needs them), else its first line.
+    const nested = child.shape === 'container' && child.children.length > 0 ? containerLines(text, child, linesOf(text, child.range), outside) : undefined;
+    const nestedChars = nested ? nested.join('\n').length + 1 : Infinity;
+    const member = nested && chars + nestedChars <= CONTAINER_CHARS ? nested : memberLines(text, child);
     const memberChars = member.join('\n').length + 1;
     // Small enough to fit beside others in a prompt's room for context.
     if (out.length >= MEMBER_LINES * 1.5 || chars + memberChars > CONTAINER_CHARS) {
@@ -129,9 +158,15 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[]): s
   return out;
 }
 
+/** A class member no code outside the class can name: `#x` (JS), `private x` (TS). */
+function isPrivate(text: string, member: OutlineSymbol): boolean {
+  return member.name.startsWith('#') || PRIVATE_MEMBER.test(text.slice(member.range.start, member.nameRange.start));
+}
+
 /** A member as its first line (with its indentation); a constructor with the fields it assigns. */
 export function memberLines(text: string, symbol: OutlineSymbol): string[] {
-  const lines = linesOf(text, symbol.range);
+  // From the name's line: a member's range may start at its doc comment.
+  const lines = linesOf(text, { start: Math.max(symbol.range.start, lineStartOf(text, symbol.nameRange.start)), end: symbol.range.end });
   if (symbol.shape !== 'callable') return lines.slice(0, 1);
   const header = headerLines(lines).slice(0, 1);
   return CONSTRUCTORS.has(symbol.name)
@@ -145,16 +180,27 @@ export function memberLines(text: string, symbol: OutlineSymbol): string[] {
     : header;
 }
 
-/** The lines before the body: up to the first line that opens it, at most HEADER_LINES. */
+/**
+ * The lines before the body: up to the first line that opens it outside the parameters' brackets
+ * (`params:` inside them is a parameter's type to come, not a Python body), at most PARAMETER_LINES.
+ */
 function headerLines(lines: string[]): string[] {
-  const end = lines.findIndex((line, i) => i < HEADER_LINES && BODY_OPENER.test(line));
-  return lines.slice(0, end === -1 ? 1 : end + 1);
+  let depth = 0;
+  for (let i = 0; i < Math.min(lines.length, PARAMETER_LINES); i++) {
+    depth += count(lines[i], /[([]/g) - count(lines[i], /[)\]]/g);
+    if (depth <= 0 && BODY_OPENER.test(lines[i])) return lines.slice(0, i + 1);
+  }
+  return lines.slice(0, 1);
 }
 
 function linesOf(text: string, range: TextRange): string[] {
   const start = text.lastIndexOf('\n', range.start - 1) + 1;
   const newline = text.indexOf('\n', Math.max(range.start, range.end - 1));
   return text.slice(start, newline === -1 ? text.length : newline).split('\n');
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 function lineIndex(text: string, offset: number): number {

@@ -6,8 +6,8 @@
 // language that has a language server; the benchmark plays them with the TypeScript language service.
 import type { Clock } from '../engine';
 import type { Snippet } from '../prompt';
-import { declarationText, lineAt, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
-import { fileMapText, mapsNearlySame, scopeKey } from './fileMap';
+import { declarationText, lineAt, type DeclarationView, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
+import { fileMapText, mapStillHolds, scopeKey } from './fileMap';
 import { dedupe, type ContextQuery, type ContextSource } from './gatherer';
 import { identifierOccurrences, importedIdentifiers, type Occurrence } from './identifiers';
 
@@ -142,9 +142,9 @@ export class DefinitionsSource implements ContextSource {
     const room = this.mapRoom();
     const wholeFileInSight = this.visible(query, query.documentKey, 0) && this.visible(query, query.documentKey, current.text.length);
     const fresh = room === 0 || wholeFileInSight ? '' : fileMapText(current.text, outline, room, lineIndex(current.text, query.offset));
-    // A map that changed in a few lines (a declaration typed, the line being typed left out) stays as it was: the same bytes, the same cache.
+    // A map that still holds (a declaration typed, the line being typed left out, symbols hidden by an open brace) stays as it was: the same bytes, the same cache.
     const before = memo?.map[0]?.text;
-    const mapText = fresh && before && mapsNearlySame(before, fresh) ? before : fresh;
+    const mapText = fresh && before && mapStillHolds(before, fresh, current.text) ? before : fresh;
     const around = scopesAround(outline, query.offset);
     const made: Surroundings = {
       scopes,
@@ -179,7 +179,7 @@ export class DefinitionsSource implements ContextSource {
       if (!document) continue;
       const offset = offsetAt(document.text, location.line, location.character);
       if (this.visible(query, location.documentKey, offset)) continue;
-      const text = await this.render(location.documentKey, offset, document);
+      const text = await this.render(location.documentKey, offset, document, { outside: location.documentKey !== query.documentKey });
       if (text) out.push({ path: `${location.path}:${location.line + 1}`, text });
     }
     return out;
@@ -196,13 +196,13 @@ export class DefinitionsSource implements ContextSource {
     return result;
   }
 
-  private async render(documentKey: string, offset: number, document: FactsDocument): Promise<string | undefined> {
-    const key = `${documentKey}\u0000${document.version}\u0000${offset}`;
+  private async render(documentKey: string, offset: number, document: FactsDocument, view: DeclarationView): Promise<string | undefined> {
+    const key = `${documentKey}\u0000${document.version}\u0000${offset}\u0000${view.outside}`;
     if (this.rendered.has(key)) return this.rendered.get(key);
     const outline = await this.outlineOf(documentKey, document.version);
     // A location at a file's very start is the module itself (what `require('./x')` points to).
     const symbol = symbolNamedAt(outline, offset);
-    const text = symbol ? declarationText(document.text, symbol) : offset === 0 ? outlineText(document.text, outline) : lineAt(document.text, offset);
+    const text = symbol ? declarationText(document.text, symbol, view) : offset === 0 ? outlineText(document.text, outline) : lineAt(document.text, offset);
     this.rendered.set(key, text || undefined);
     if (this.rendered.size > MAX_MEMO) this.rendered.delete(this.rendered.keys().next().value!);
     return text || undefined;

@@ -80,12 +80,24 @@ export function fileMapText(text: string, outline: readonly OutlineSymbol[], max
 /** Lines of a map that may differ before a new one replaces it. */
 const MAP_CHANGED_SHARE = 0.1;
 
-/** Whether two maps differ in at most a tenth of their lines: then the old one is kept, with its bytes (and the prompt cache). */
-export function mapsNearlySame(before: string, after: string): boolean {
-  const old = new Set(before.split('\n'));
+/**
+ * Whether the old map still tells the truth about `text`, so it is kept with its bytes (and the
+ * prompt cache): the new one adds at most a tenth of its lines, and what it lacks of the old one is
+ * still in the file. Code being typed often leaves a brace open, and the symbols after it then vanish
+ * from the outline (or move into the function being typed) until it is closed: their lines stay in
+ * the file, and on the map.
+ */
+export function mapStillHolds(before: string, after: string, text: string): boolean {
+  const old = before.split('\n');
+  const oldSet = new Set(old);
   const lines = after.split('\n');
-  const changed = lines.filter((line) => !old.has(line)).length + Math.max(0, old.size - lines.length);
-  return changed <= Math.floor(Math.max(old.size, lines.length) * MAP_CHANGED_SHARE);
+  const added = lines.filter((line) => !oldSet.has(line)).length;
+  if (added > Math.floor(Math.max(old.length, lines.length) * MAP_CHANGED_SHARE)) return false;
+  const fresh = new Set(lines);
+  const missing = old.filter((line) => !fresh.has(line));
+  if (missing.length <= Math.floor(Math.max(old.length, lines.length) * MAP_CHANGED_SHARE)) return true;
+  const inFile = new Set(text.split('\n').map((line) => line.trimEnd()));
+  return missing.every((line) => inFile.has(line));
 }
 
 /** Identifies the scopes around the cursor: where it changes, the map is made again (the file may have changed). */

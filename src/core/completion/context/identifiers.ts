@@ -61,6 +61,7 @@ export function importedIdentifiers(text: string, languageId: string): Occurrenc
   return out;
 }
 
-function count(text: string, pattern: RegExp): number {
+/** How many times `pattern` (global) matches in `text`. */
+export function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
