@@ -306,7 +306,7 @@ describe('completion context', () => {
     }
 
     it("a function's header over many lines (a parameter's type on the next line) is shown whole, with the body's own locals (a big one by its first line), not a nested function's", () => {
-      const ts = [
+      const header = [
         'async function runTools(',
         '  client: Client,',
         '  params:',
@@ -314,6 +314,9 @@ describe('completion context', () => {
         '    | StreamingToolParams,',
         '  runner: Runner,',
         ') {',
+      ];
+      const ts = [
+        ...header,
         "  const role = 'tool' as const;",
         '  // why the context is cast',
         '  const toolContext = params.context as ToolContext;',
@@ -328,13 +331,7 @@ describe('completion context', () => {
       assert.equal(
         scopeText(ts, symbolOf(ts, ts, 'runTools', 'callable')),
         [
-          'async function runTools(',
-          '  client: Client,',
-          '  params:',
-          '    | ToolParams',
-          '    | StreamingToolParams,',
-          '  runner: Runner,',
-          ') {',
+          ...header,
           "  const role = 'tool' as const;",
           '  const toolContext = params.context as ToolContext;',
           '  const call = async (toolCall: ToolCall) => {',
