@@ -338,6 +338,12 @@ describe('completion context', () => {
         ].join('\n'),
         'before, the header stopped at `params:` and the locals came from the parameters’ indentation',
       );
+      const py = ['def run(self,', '        suite: Suite,', '        opts: dict) -> None:', '    total = suite.total()', '    self.started = True'].join('\n');
+      assert.equal(
+        scopeText(py, symbolOf(py, py, 'run', 'callable')),
+        ['def run(self,', '        suite: Suite,', '        opts: dict) -> None:', '    total = suite.total()'].join('\n'),
+        "Python's header ends at the `:` outside its brackets",
+      );
     });
 
     it("a function's locals stop at about 1,000 characters, the first declared kept", () => {
