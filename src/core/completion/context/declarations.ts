@@ -142,8 +142,7 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[], ou
   for (const child of children) {
     // A namespace's interface with its members (`toolCall.function.arguments` needs them), else its first line.
     const nested = child.shape === 'container' && child.children.length > 0 ? containerLines(text, child, linesOf(text, child.range), outside) : undefined;
-    const nestedChars = nested ? nested.join('\n').length + 1 : Infinity;
-    const member = nested && chars + nestedChars <= CONTAINER_CHARS ? nested : memberLines(text, child);
+    const member = nested && chars + nested.join('\n').length + 1 <= CONTAINER_CHARS ? nested : memberLines(text, child);
     const memberChars = member.join('\n').length + 1;
     // Small enough to fit beside others in a prompt's room for context.
     if (out.length >= MEMBER_LINES * 1.5 || chars + memberChars > CONTAINER_CHARS) {
@@ -165,8 +164,8 @@ function isPrivate(text: string, member: OutlineSymbol): boolean {
 
 /** A member as its first line (with its indentation); a constructor with the fields it assigns. */
 export function memberLines(text: string, symbol: OutlineSymbol): string[] {
-  // From the name's line: a member's range may start at its doc comment.
-  const lines = linesOf(text, { start: Math.max(symbol.range.start, lineStartOf(text, symbol.nameRange.start)), end: symbol.range.end });
+  // From the name's line (linesOf starts at a line's start): a member's range may start at its doc comment.
+  const lines = linesOf(text, { start: Math.max(symbol.range.start, symbol.nameRange.start), end: symbol.range.end });
   if (symbol.shape !== 'callable') return lines.slice(0, 1);
   const header = headerLines(lines).slice(0, 1);
   return CONSTRUCTORS.has(symbol.name)
@@ -197,10 +196,6 @@ function linesOf(text: string, range: TextRange): string[] {
   const start = text.lastIndexOf('\n', range.start - 1) + 1;
   const newline = text.indexOf('\n', Math.max(range.start, range.end - 1));
   return text.slice(start, newline === -1 ? text.length : newline).split('\n');
-}
-
-function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 function lineIndex(text: string, offset: number): number {

@@ -89,13 +89,13 @@ const MAP_CHANGED_SHARE = 0.1;
  */
 export function mapStillHolds(before: string, after: string, text: string): boolean {
   const old = before.split('\n');
-  const oldSet = new Set(old);
   const lines = after.split('\n');
-  const added = lines.filter((line) => !oldSet.has(line)).length;
-  if (added > Math.floor(Math.max(old.length, lines.length) * MAP_CHANGED_SHARE)) return false;
-  const fresh = new Set(lines);
-  const missing = old.filter((line) => !fresh.has(line));
-  if (missing.length <= Math.floor(Math.max(old.length, lines.length) * MAP_CHANGED_SHARE)) return true;
+  const allowed = Math.floor(Math.max(old.length, lines.length) * MAP_CHANGED_SHARE);
+  const inOld = new Set(old);
+  if (lines.filter((line) => !inOld.has(line)).length > allowed) return false;
+  const inNew = new Set(lines);
+  const missing = old.filter((line) => !inNew.has(line));
+  if (missing.length <= allowed) return true;
   const inFile = new Set(text.split('\n').map((line) => line.trimEnd()));
   return missing.every((line) => inFile.has(line));
 }
