@@ -427,6 +427,25 @@ describe('completion context', () => {
         'before, the interface showed as its first line alone',
       );
     });
+
+    it("a big namespace's first interfaces are shown with their members, the later ones by their first line (room for the definitions after it)", () => {
+      const names = ['Choice', 'Logprobs', 'Moderation', 'Results', 'Result', 'Failure'];
+      const interfaces = names.map((name) => [
+        `  export interface ${name} {`,
+        ...[1, 2, 3, 4].map((n) => `    ${name.toLowerCase()}Field${n}: Array<ChatCompletionTokenLogprob> | null;`),
+        '  }',
+      ]);
+      const ts = ['export namespace ChatCompletion {', ...interfaces.flat(), '}'].join('\n');
+      const children = names.map((name) => {
+        const block = interfaces[names.indexOf(name)].join('\n').trim();
+        const fields = [1, 2, 3, 4].map((n) => symbolOf(ts, `${name.toLowerCase()}Field${n}:`, `${name.toLowerCase()}Field${n}`, 'value'));
+        return symbolOf(ts, block, name, 'container', fields);
+      });
+      const shown = declarationText(ts, symbolOf(ts, ts, 'ChatCompletion', 'container', children), { outside: true });
+      assert.ok(shown.includes('  choiceField4: Array<ChatCompletionTokenLogprob> | null;'), shown);
+      assert.ok(shown.includes('  export interface Failure {') && !shown.includes('failureField1'), shown);
+      assert.ok(shown.length < 800, `${shown.length} characters; all of it is ${ts.length}`);
+    });
   });
 
   describe('file map', () => {

@@ -39,6 +39,8 @@ const LINE_COMMENT = /^\s*(?:\/\/|#)/;
 const DOC_LINE = /^\s*(?:\/\/|\/\*|\*)/;
 /** A container's signature is at most about this long (a big interface's members are cut, with `…`). */
 const CONTAINER_CHARS = 1_300;
+/** A container's nested containers are shown with their members while it is at most this long; later ones by their first line. */
+const NESTED_CHARS = 600;
 /** A container shows at most this many member lines. */
 const MEMBER_LINES = 40;
 const BODY_OPENER = /(?:\{|=>|:)\s*(?:\/\/.*)?$/;
@@ -140,9 +142,10 @@ function containerLines(text: string, symbol: OutlineSymbol, lines: string[], ou
   const out = lines.slice(0, Math.max(1, Math.min(firstChildLine, HEADER_LINES))).filter((line, i) => i === 0 || !DOC_LINE.test(line));
   let chars = out.join('\n').length;
   for (const child of children) {
-    // A namespace's interface with its members (`toolCall.function.arguments` needs them), else its first line.
+    // A namespace's first interfaces with their members (`toolCall.function.arguments` needs them), later ones by their first line:
+    // whole, a namespace merged with an interface (openai's `ChatCompletion`) took the room of the file's next imports.
     const nested = child.shape === 'container' && child.children.length > 0 ? containerLines(text, child, linesOf(text, child.range), outside) : undefined;
-    const member = nested && chars + nested.join('\n').length + 1 <= CONTAINER_CHARS ? nested : memberLines(text, child);
+    const member = nested && chars + nested.join('\n').length + 1 <= NESTED_CHARS ? nested : memberLines(text, child);
     const memberChars = member.join('\n').length + 1;
     // Small enough to fit beside others in a prompt's room for context.
     if (out.length >= MEMBER_LINES * 1.5 || chars + memberChars > CONTAINER_CHARS) {
