@@ -533,6 +533,44 @@ describe('completion context', () => {
       assert.ok(!fileMapText(RUNNER_JS, runOutline, 10_000, typing).includes('module.exports'));
     });
 
+    it("shows what JSDoc says of a declaration's types above it, where there is room after everything else", () => {
+      const js = [
+        '/**',
+        ' * Initialize a `Runner` at the Root `Suite`.',
+        ' *',
+        ' * @param {Suite} suite - Root suite',
+        ' * @param {boolean} [opts.delay] - Whether to delay execution of root suite until ready.',
+        ' */',
+        'function Runner(suite, opts) {',
+        '  this.suite = suite;',
+        '}',
+        '',
+      ].join('\n');
+      const outline: OutlineSymbol[] = [
+        {
+          name: 'Runner',
+          shape: 'callable',
+          range: { start: js.indexOf('function'), end: js.length - 1 },
+          nameRange: { start: js.indexOf('Runner('), end: js.indexOf('(suite') },
+          children: [],
+        },
+      ];
+      assert.equal(
+        fileMapText(js, outline, 10_000),
+        [
+          ' * @param {Suite} suite - Root suite',
+          ' * @param {boolean} [opts.delay] - Whether to delay execution of root suite until ready.',
+          'function Runner(suite, opts) {',
+          '  this.suite = suite;',
+        ].join('\n'),
+      );
+      assert.equal(
+        fileMapText(js, outline, 60),
+        ['function Runner(suite, opts) {', '  this.suite = suite;'].join('\n'),
+        'the declaration and its fields first',
+      );
+    });
+
     it('a new map that differs in a few lines does not replace the old one (same bytes, same cache)', () => {
       const map = fileMapText(RUNNER_JS, runOutline, 10_000);
       const lines = map.split('\n');

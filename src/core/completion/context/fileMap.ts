@@ -1,7 +1,8 @@
 // The current file's map: what the model needs of the file beyond the code around the cursor. Its
 // imports whole, and the first line of every declaration it makes: top-level statements (which
 // catches what no symbol provider lists, like `Runner.prototype.run = function`), the members of
-// its classes, the fields their constructors and methods assign (`this.x =`). Most of what a
+// its classes, the fields their constructors and methods assign (`this.x =`), and where room is
+// left the JSDoc tags that type them (a JavaScript file's signatures). Most of what a
 // completion names that is defined in its own file is on one of those lines; each costs a line
 // where its body would cost dozens. Chosen by priority to fit a budget, shown in the file's order.
 // It does not depend on where the cursor is, so every prompt in the file starts with the same bytes
@@ -17,13 +18,18 @@ const COMMENT_OR_CLOSER = /^(?:\/\/|\/\*|\*|#(?!include)|[)\]}]|<\/)/;
 /** Where code assigns an instance's field (JS/TS `this.x =`, Python `self.x =`): the field's name. */
 const FIELD = /^\s*(?:this|self)\.([\w$#]+)\s*=(?!=)/;
 
-/** Most important first: imports, the file's top level, its classes' members, the fields assigned anywhere. */
+/** Most important first: imports, the file's top level, its classes' members, the fields assigned anywhere, then JSDoc's types for them. */
 const enum Priority {
   Import,
   TopLevel,
   Member,
   Field,
+  DocTag,
 }
+
+/** A doc comment's line that types a declaration (JSDoc: what a JavaScript file has for a signature's types). */
+const DOC_TAG = /^\s*\*\s*@(?:param|arg|argument|returns?|type|typedef|property|prop|template)\b/;
+const DOC_COMMENT = /^\s*(?:\/\*\*|\*)/;
 
 /**
  * The map of `text`, at most `maxChars` long, or '' when there is nothing to show; `skipLine` (the
@@ -60,6 +66,11 @@ export function fileMapText(text: string, outline: readonly OutlineSymbol[], max
     fields.add(field);
     add(i, Priority.Field);
   });
+
+  // What the doc comments above the chosen lines say of their types (`@param {boolean} [opts.delay]`).
+  for (const line of [...chosen.keys()]) {
+    for (let above = line - 1; above >= 0 && DOC_COMMENT.test(lines[above]); above--) if (DOC_TAG.test(lines[above])) add(above, Priority.DocTag);
+  }
 
   // The most important lines that fit, shown in the file's order.
   const byPriority = [...chosen].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
