@@ -189,6 +189,15 @@ describe('completion context', () => {
       assert.equal(found[1].offset, 100 + text.indexOf('items'));
     });
 
+    it("a keyword after a member access is a property's name (what `toolCall.function.arguments` goes through), not after a spread", () => {
+      assert.deepEqual(
+        identifierOccurrences('function run(toolCall) { return toolCall.function.arguments ?? [...this.args, x?.default]; }', 0, 'typescript').map(
+          (o) => o.name,
+        ),
+        ['run', 'toolCall', 'toolCall', 'function', 'arguments', 'args', 'default'],
+      );
+    });
+
     it('hash comments only where the language has them', () => {
       assert.deepEqual(
         identifierOccurrences('x = helper()  # uses other', 0, 'python').map((o) => o.name),

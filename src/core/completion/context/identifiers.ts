@@ -32,7 +32,9 @@ export function identifierOccurrences(text: string, base: number, languageId: st
   const out: Occurrence[] = [];
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     const name = match[3];
-    if (name === undefined || name.length < 2 || SKIP.has(name) || /^\d/.test(name)) continue;
+    if (name === undefined || name.length < 2 || /^\d/.test(name)) continue;
+    // A keyword after a member access is a property's name (`toolCall.function`), not after a spread (`...this`).
+    if (SKIP.has(name) && !(text[match.index - 1] === '.' && text[match.index - 2] !== '.')) continue;
     if (match.index > 0 && /[\w$]/.test(text[match.index - 1])) continue;
     out.push({ name, offset: base + match.index });
   }
