@@ -256,19 +256,30 @@ describe('completion context', () => {
       assert.equal(offsetAt(CLIENT_TS, 5, 13), CLIENT_TS.indexOf('Client'));
     });
 
-    it("a function's small locals are shown whole (what `FRAGMENT.begin` names is in them), big ones by their first line", () => {
+    it("a function's small locals are shown whole (what `FRAGMENT.begin` names is in them), a big object by its keys (`XML_TAG.begin`), other big ones by their first line", () => {
       const js = [
         'function javascript(hljs) {',
         '  const FRAGMENT = {',
         "    begin: '<>',",
         "    end: '</>'",
         '  };',
-        '  const KEYWORDS = {',
-        '    a: 1,',
-        '    b: 2,',
-        '    c: 3,',
-        '    d: 4',
+        '  const XML_TAG = {',
+        '    begin: /<[A-Za-z0-9]+/,',
+        '    /**',
+        '     * @param {RegExpMatchArray} match',
+        '     */',
+        '    isTrulyOpeningTag: (match, response) => {',
+        '      const after = match.index;',
+        '      response.ignoreMatch();',
+        '    },',
+        "    'data-end': 1,",
         '  };',
+        '  const joined = [',
+        '    FRAGMENT,',
+        '    XML_TAG,',
+        '    KEYWORDS,',
+        '    other,',
+        '  ].join();',
         '  if (hljs) {',
         '    const inner = 1;',
         '  }',
@@ -278,7 +289,19 @@ describe('completion context', () => {
       const fn: OutlineSymbol = { name: 'javascript', shape: 'callable', range: { start: 0, end: js.length }, nameRange: { start: 9, end: 19 }, children: [] };
       assert.equal(
         scopeText(js, fn),
-        ['function javascript(hljs) {', '  const FRAGMENT = {', "    begin: '<>',", "    end: '</>'", '  };', '  const KEYWORDS = {'].join('\n'),
+        [
+          'function javascript(hljs) {',
+          '  const FRAGMENT = {',
+          "    begin: '<>',",
+          "    end: '</>'",
+          '  };',
+          '  const XML_TAG = {',
+          '    begin: /<[A-Za-z0-9]+/,',
+          '    isTrulyOpeningTag: (match, response) => {',
+          "    'data-end': 1,",
+          '    …',
+          '  const joined = [',
+        ].join('\n'),
       );
     });
 

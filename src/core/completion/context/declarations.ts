@@ -49,6 +49,12 @@ const LOCAL_DECLARATION = /^\s*(?:(?:let|const|var|val|auto)\s|[A-Za-z_$][\w$]*\
 /** Where a constructor stores the instance's fields (JS/TS `this.x =`, Python `self.x =`). */
 const FIELD_ASSIGNMENT = /^\s*(?:this|self)\.[\w$]+\s*=(?!=)/;
 const CONSTRUCTORS = new Set(['constructor', '__init__', 'init']);
+/** A local declared as an object literal (its keys, one a line, follow). */
+const OBJECT_LITERAL = /=\s*\{\s*$/;
+/** A key of an object literal's line (`begin: /</,`, `'data-x': 1,`, `method() {`). */
+const LITERAL_KEY = /^\s*(?:[\w$]+|'[^']*'|"[^"]*")\s*(?::|\()/;
+/** An object literal local shows at most this many keys. */
+const LITERAL_KEYS = 6;
 
 /** How a declaration is seen. */
 export interface DeclarationView {
@@ -120,8 +126,8 @@ export function scopeText(text: string, symbol: OutlineSymbol): string {
     let end = i + 1;
     while (end < body.length && (body[end].trim() === '' || indentOf(body[end]).length > bodyIndent)) end++;
     if (end < body.length && /^\s*[)\]}]/.test(body[end]) && indentOf(body[end]).length === bodyIndent) end++;
-    const whole = body.slice(i, end).filter((l) => l.trim() !== '' && !LINE_COMMENT.test(l));
-    locals.push(...(whole.length <= SMALL_LOCAL_LINES ? whole : [line]));
+    const whole = body.slice(i, end).filter((l) => l.trim() !== '' && !LINE_COMMENT.test(l) && !DOC_LINE.test(l));
+    locals.push(...(whole.length <= SMALL_LOCAL_LINES ? whole : literalKeys(whole, bodyIndent)));
   });
   // Fits the prompt's room about the cursor beside other definitions: the locals declared first are kept.
   const kept: string[] = [];
@@ -132,6 +138,14 @@ export function scopeText(text: string, symbol: OutlineSymbol): string {
     kept.push(local);
   }
   return dedent([...header, ...kept]).join('\n');
+}
+
+/** A big local by its first line; an object literal (`const XML_TAG = {`) with its keys' lines too, what `XML_TAG.begin` names. */
+function literalKeys(lines: string[], indent: number): string[] {
+  const keyIndent = indentOf(lines.find((l, i) => i > 0 && indentOf(l).length > indent) ?? '');
+  if (!OBJECT_LITERAL.test(lines[0]) || keyIndent === '') return lines.slice(0, 1);
+  const keys = lines.filter((l, i) => i > 0 && indentOf(l) === keyIndent && LITERAL_KEY.test(l)).slice(0, LITERAL_KEYS);
+  return [lines[0], ...keys, `${keyIndent}…`];
 }
 
 function containerLines(text: string, symbol: OutlineSymbol, lines: string[], outside: boolean): string[] {
