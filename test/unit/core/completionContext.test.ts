@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
-import { fileMapText, mapStillHolds, scopeKey } from '../../../src/core/completion/context/fileMap';
+import { fileMapText, mapStillHolds, mergedMap, scopeKey } from '../../../src/core/completion/context/fileMap';
 import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
 import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
@@ -140,11 +140,17 @@ class FakeFacts implements LanguageFacts {
   delayMs = 0;
   constructor(private readonly clock: { sleep(ms: number, signal: AbortSignal): Promise<boolean> } = realClock) {}
 
-  private readonly documents: Record<string, { text: string; outline: OutlineSymbol[] }> = {
+  private readonly documents: Record<string, { text: string; outline: OutlineSymbol[]; version?: number }> = {
     'file:///w/main.ts': { text: MAIN_TS, outline: [] },
     'file:///w/client.ts': { text: CLIENT_TS, outline: clientOutline() },
     'file:///w/retrying.ts': { text: RETRYING_TS, outline: retryingOutline() },
   };
+
+  /** The user edited the document: its new text, and the symbols the provider now gives for it. */
+  edit(documentKey: string, text: string, outline: OutlineSymbol[]): void {
+    const doc = this.documents[documentKey];
+    this.documents[documentKey] = { text, outline, version: (doc.version ?? 1) + 1 };
+  }
 
   async definitions(documentKey: string, offset: number): Promise<SymbolLocation[]> {
     if (this.delayMs) await this.clock.sleep(this.delayMs, never());
@@ -167,7 +173,7 @@ class FakeFacts implements LanguageFacts {
   async document(documentKey: string): Promise<FactsDocument | undefined> {
     this.read.push(documentKey);
     const doc = this.documents[documentKey];
-    return doc && { text: doc.text, version: 1 };
+    return doc && { text: doc.text, version: doc.version ?? 1 };
   }
 }
 
@@ -620,6 +626,25 @@ describe('completion context', () => {
       assert.ok(!mapStillHolds(map, fewer, deleted), 'five of 13 deleted from the file');
     });
 
+    it("a replaced map keeps the old one's lines still in the file (an open brace hid their symbols), in the file's order, within its room", () => {
+      const old = fileMapText(RUNNER_JS, runOutline, 10_000);
+      // A brace left open in `grep` swallows what follows; a deleted `module.exports` is no longer true.
+      const typed = RUNNER_JS.replace('  return this;\n};', '  if (x) {').replace('module.exports = Runner;', '');
+      const fresh = old
+        .split('\n')
+        .filter((line) => !line.startsWith('Runner.prototype.run') && !line.includes('module.exports') && !line.includes('started'))
+        .join('\n');
+      const merged = mergedMap(old, fresh, typed, 10_000).split('\n');
+      assert.ok(merged.includes('Runner.prototype.run = function (fn) {'), merged.join('\n'));
+      assert.ok(!merged.some((line) => line.includes('module.exports')), 'deleted from the file');
+      assert.deepEqual(
+        merged.map((line) => typed.split('\n').indexOf(line)),
+        merged.map((line) => typed.split('\n').indexOf(line)).sort((a, b) => a - b),
+        "in the file's order",
+      );
+      assert.equal(mergedMap(old, fresh, typed, fresh.length + 5), fresh, 'no room for the old lines');
+    });
+
     it('is made again only where the scopes around the cursor change', () => {
       assert.equal(scopeKey(runOutline, cursor), scopeKey(runOutline, RUNNER_JS.indexOf('const started')));
       assert.notEqual(scopeKey(runOutline, cursor), scopeKey(runOutline, RUNNER_JS.indexOf('this._opts')));
@@ -682,6 +707,24 @@ describe('completion context', () => {
         ].join('\n'),
       );
       assert.equal(found[1].text, 'retry(options: RetryOptions): Promise<void> {\n  const started = Date.now();');
+    });
+
+    it("keeps on the file's map the members an open brace hides from the outline, but not what was deleted", async () => {
+      const facts = new FakeFacts();
+      const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10, visibleAfter: 10 });
+      const at = (text: string, needle: string): ContextQuery => {
+        const offset = text.indexOf(needle);
+        return { documentKey: 'file:///w/client.ts', path: 'client.ts', languageId: 'typescript', version: 1, offset, prefix: text.slice(0, offset) };
+      };
+      const mapOf = async (query: ContextQuery) => (await source.gather(query, never())).find((s) => s.slot === 'map')?.text ?? '';
+      assert.ok((await mapOf(at(CLIENT_TS, 'r.text()'))).includes('  get(path: string): Promise<string> {'));
+      // `pending` renamed, and a brace typed open in `retry`: the outline loses what follows it.
+      const edited = CLIENT_TS.replace('private pending = 0;', 'private queued = 0;');
+      const [options, client] = clientOutline();
+      facts.edit('file:///w/client.ts', edited, [options, { ...client, children: client.children.filter((c) => c.name !== 'get') }]);
+      const map = await mapOf(at(edited, 'void started'));
+      assert.ok(map.includes('  get(path: string): Promise<string> {'), map);
+      assert.ok(!map.includes('private pending'), map);
     });
 
     it("shows what the class around the cursor extends (what `this.` reaches beyond the file's map), even when it is not imported by name", async () => {

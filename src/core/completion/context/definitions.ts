@@ -7,7 +7,7 @@
 import type { Clock } from '../engine';
 import type { Snippet } from '../prompt';
 import { declarationText, lineAt, type DeclarationView, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
-import { fileMapText, mapStillHolds, scopeKey } from './fileMap';
+import { fileMapText, mapStillHolds, mergedMap, scopeKey } from './fileMap';
 import { dedupe, type ContextQuery, type ContextSource } from './gatherer';
 import { identifierOccurrences, importedIdentifiers, type Occurrence } from './identifiers';
 
@@ -143,8 +143,9 @@ export class DefinitionsSource implements ContextSource {
     const wholeFileInSight = this.visible(query, query.documentKey, 0) && this.visible(query, query.documentKey, current.text.length);
     const fresh = room === 0 || wholeFileInSight ? '' : fileMapText(current.text, outline, room, lineIndex(current.text, query.offset));
     // A map that still holds (a declaration typed, the line being typed left out, symbols hidden by an open brace) stays as it was: the same bytes, the same cache.
+    // A new one keeps what the old one showed that is still in the file.
     const before = memo?.map[0]?.text;
-    const mapText = fresh && before && mapStillHolds(before, fresh, current.text) ? before : fresh;
+    const mapText = !fresh || !before ? fresh : mapStillHolds(before, fresh, current.text) ? before : mergedMap(before, fresh, current.text, room);
     const around = scopesAround(outline, query.offset);
     const made: Surroundings = {
       scopes,

@@ -111,6 +111,32 @@ export function mapStillHolds(before: string, after: string, text: string): bool
   return missing.every((line) => inFile.has(line));
 }
 
+/**
+ * A new map, with the old one's lines that are still in the file and that it lacks, in the file's
+ * order, as room allows (the new map's lines first). An open brace can swallow the symbols after it
+ * for as long as the user types there, and their declarations are still in the file: still true.
+ */
+export function mergedMap(before: string, after: string, text: string, maxChars: number): string {
+  const fresh = after.split('\n');
+  const inFresh = new Set(fresh);
+  const fileLines = text.split('\n').map((line) => line.trimEnd());
+  const firstAt = new Map<string, number>();
+  fileLines.forEach((line, i) => firstAt.has(line) || firstAt.set(line, i));
+  let left = maxChars - after.length;
+  const kept = before.split('\n').filter((line) => {
+    if (inFresh.has(line) || !firstAt.has(line) || line.length + 1 > left) return false;
+    left -= line.length + 1;
+    return true;
+  });
+  if (kept.length === 0) return after;
+  // Every line of either map is a line of the file: shown where it first appears there (a stable sort keeps repeats in order).
+  return [...fresh, ...kept]
+    .map((line) => ({ line, at: firstAt.get(line) ?? -1 }))
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.line)
+    .join('\n');
+}
+
 /** Identifies the scopes around the cursor: where it changes, the map is made again (the file may have changed). */
 export function scopeKey(outline: readonly OutlineSymbol[], offset: number): string {
   return scopesAround(outline, offset)
