@@ -143,12 +143,30 @@ function extendsFlight(older: EngineRequest, newer: EngineRequest): boolean {
   return !newer.prefix.slice(-typed).includes('\n') || wantsMultiline(older.prefix, older.suffix);
 }
 
-/** A single-line request at the end of a line that is already complete has nothing to add. */
+/**
+ * A request at the end of a line that is already complete has nothing to add: a statement that
+ * ends in ; , ) ] }, or a block's opening line whose body is already there below it (the user
+ * edited the header of an `if` that has its lines).
+ */
 export function lineLooksComplete(request: Pick<EngineRequest, 'prefix' | 'suffix'>): boolean {
   const lineSuffix = request.suffix.split('\n', 1)[0];
-  if (lineSuffix.trim() !== '' || wantsMultiline(request.prefix, request.suffix)) return false;
+  if (lineSuffix.trim() !== '') return false;
   const linePrefix = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
+  if (wantsMultiline(request.prefix, request.suffix)) return linePrefix.trim() !== '' && bodyFollows(linePrefix, request.suffix);
   return /[;,)\]}]\s*$/.test(linePrefix);
+}
+
+/** Whether the first line with code after the cursor's line is indented deeper than it: the block it opens has a body. */
+function bodyFollows(linePrefix: string, suffix: string): boolean {
+  const next = suffix
+    .split('\n')
+    .slice(1)
+    .find((line) => line.trim() !== '');
+  return next !== undefined && indentWidth(next) > indentWidth(linePrefix);
+}
+
+function indentWidth(line: string): number {
+  return /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
 }
 
 function abortedOf(signal: AbortSignal): Promise<undefined> {

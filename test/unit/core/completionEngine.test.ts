@@ -161,6 +161,19 @@ describe('completion engine', () => {
     assert.equal(engine.stats.skipped, 1);
   });
 
+  it("sends nothing at the end of a block's opening line when its body is already below it, and asks when the block is empty", async () => {
+    const header = 'function f(x) {\n  if (x > 1) {';
+    const filled = engine.complete(request(header, '\n\n    return x;\n  }\n}'), new AbortController().signal);
+    await clock.advance(300);
+    assert.equal(await filled, undefined);
+    assert.equal(sent.length, 0);
+    assert.equal(engine.stats.skipped, 1);
+    const empty = engine.complete(request(header, '\n  return x;\n}'), new AbortController().signal);
+    await clock.advance(300);
+    await empty;
+    assert.equal(sent.length, 1, 'the next line is not deeper: the block has no body yet');
+  });
+
   it('typing through a shown suggestion, or deleting back to it, costs no request', async () => {
     const first = engine.complete(request('const n = '), new AbortController().signal);
     await clock.advance(250);
