@@ -145,16 +145,19 @@ function extendsFlight(older: EngineRequest, newer: EngineRequest): boolean {
 
 /**
  * A request at the end of a line that is already complete has nothing to add: a statement that
- * ends in ; , ) ] }, or a block's opening line whose body is already there below it (the user
- * edited the header of an `if` that has its lines).
+ * ends in ; , ) ] }, a comment whose sentence is over, or a block's opening line whose body is
+ * already there below it (the user edited the header of an `if` that has its lines).
  */
 export function lineLooksComplete(request: Pick<EngineRequest, 'prefix' | 'suffix'>): boolean {
   const lineSuffix = request.suffix.split('\n', 1)[0];
   if (lineSuffix.trim() !== '') return false;
   const linePrefix = request.prefix.slice(request.prefix.lastIndexOf('\n') + 1);
   if (wantsMultiline(request.prefix, request.suffix)) return linePrefix.trim() !== '' && bodyFollows(linePrefix, request.suffix);
-  return /[;,)\]}]\s*$/.test(linePrefix);
+  return /[;,)\]}]\s*$/.test(linePrefix) || FINISHED_COMMENT.test(linePrefix);
 }
+
+/** A comment line whose sentence is over, or that closes the comment: a single line has nothing to add to it. */
+const FINISHED_COMMENT = /^\s*(?:\/\/|\/?\*|#\s).*(?:[.!?]|\*\/)\s*$/;
 
 /** Whether the first line with code after the cursor's line is indented deeper than it: the block it opens has a body. */
 function bodyFollows(linePrefix: string, suffix: string): boolean {

@@ -153,12 +153,19 @@ describe('completion engine', () => {
     assert.equal(engine.stats.recycled, 1);
   });
 
-  it('sends nothing at the end of a line that is already complete', async () => {
-    const result = engine.complete(request('const n = items.length;'), new AbortController().signal);
-    await clock.advance(300);
-    assert.equal(await result, undefined);
+  it('sends nothing at the end of a line that is already complete: a statement, a sentence of a comment, a closed comment', async () => {
+    const finished = ['const n = items.length;', '  // Counts the items.', '   * Resets the state for the next run.', '  /** The count. */', '# Done?'];
+    for (const line of finished) {
+      const result = engine.complete(request(line, '\nnext();'), new AbortController().signal);
+      await clock.advance(300);
+      assert.equal(await result, undefined, line);
+    }
     assert.equal(sent.length, 0);
-    assert.equal(engine.stats.skipped, 1);
+    assert.equal(engine.stats.skipped, finished.length);
+    const unfinished = engine.complete(request('  // Counts the', '\nnext();'), new AbortController().signal);
+    await clock.advance(300);
+    await unfinished;
+    assert.equal(sent.length, 1, 'a comment mid-sentence is asked about');
   });
 
   it("sends nothing at the end of a block's opening line when its body is already below it, and asks when the block is empty", async () => {
