@@ -136,7 +136,8 @@ const FILE_WIDE_SHARE = 0.5;
 const CURSOR_SHARE = 0.14;
 const CONTEXT_SHARE = FILE_WIDE_SHARE + CURSOR_SHARE;
 const AFTER_SHARE = 0.06;
-const RECENT_SHARE = 0.06;
+/** Small: what follows the code up to the cursor is billed uncached at every keystroke, so new finds soon settle before it. */
+const RECENT_SHARE = 0.03;
 
 function cacheAwareParts(context: CompletionContext, budgetChars: number): string[] {
   const newline = context.suffix.indexOf('\n');
