@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { declarationText, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from '../../../src/core/completion/context/declarations';
+import {
+  declarationText,
+  functionsAround,
+  outlineText,
+  scopesAround,
+  scopeText,
+  symbolNamedAt,
+  type OutlineSymbol,
+} from '../../../src/core/completion/context/declarations';
 import { fileMapText, mapStillHolds, mergedMap, scopeKey } from '../../../src/core/completion/context/fileMap';
 import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
@@ -384,6 +392,41 @@ describe('completion context', () => {
       );
     });
 
+    it('finds the functions around the cursor by indentation where the outline has none (a prototype method in an ES module, a function inside it)', () => {
+      const js = [
+        'export class Runner {}',
+        '',
+        'Runner.prototype.runTests = function (suite, fn) {',
+        '  var self = this;',
+        '  var test;',
+        '',
+        '  function hookErr(err) {',
+        '    fn(err);',
+        '  }',
+        '',
+        '  function next(err, errSuite) {',
+        '    if (err) {',
+        '      self.emit(test);',
+        '    }',
+        '  }',
+        '};',
+        '',
+      ].join('\n');
+      const around = functionsAround(js, js.indexOf('self.emit'));
+      assert.deepEqual(
+        around.map((s) => s.name),
+        ['Runner.prototype.runTests', 'next'],
+        'not `hookErr` (closed above), not the `if`',
+      );
+      assert.equal(
+        js.slice(around[1].range.start, around[1].range.end),
+        '  function next(err, errSuite) {\n    if (err) {\n      self.emit(test);\n    }\n  }',
+      );
+      assert.equal(js.slice(around[0].nameRange.start, around[0].nameRange.end), 'Runner.prototype.runTests');
+      assert.equal(scopeText(js, around[0]), 'Runner.prototype.runTests = function (suite, fn) {\n  var self = this;\n  var test;');
+      assert.deepEqual(functionsAround(js, js.indexOf('export class')), [], 'at the top level');
+    });
+
     it("a function's locals stop at about 1,000 characters, the first declared kept", () => {
       const locals = Array.from({ length: 40 }, (_, i) => `  const local${i} = compute(${i}, 'a value long enough to count');`);
       const js = ['function big() {', ...locals, '}'].join('\n');
@@ -646,8 +689,8 @@ describe('completion context', () => {
     });
 
     it('is made again only where the scopes around the cursor change', () => {
-      assert.equal(scopeKey(runOutline, cursor), scopeKey(runOutline, RUNNER_JS.indexOf('const started')));
-      assert.notEqual(scopeKey(runOutline, cursor), scopeKey(runOutline, RUNNER_JS.indexOf('this._opts')));
+      assert.equal(scopeKey(scopesAround(runOutline, cursor)), scopeKey(scopesAround(runOutline, RUNNER_JS.indexOf('const started'))));
+      assert.notEqual(scopeKey(scopesAround(runOutline, cursor)), scopeKey(scopesAround(runOutline, RUNNER_JS.indexOf('this._opts'))));
     });
   });
 
@@ -725,6 +768,20 @@ describe('completion context', () => {
       const map = await mapOf(at(edited, 'void started'));
       assert.ok(map.includes('  get(path: string): Promise<string> {'), map);
       assert.ok(!map.includes('private pending'), map);
+    });
+
+    it('shows the function around the cursor that the outline leaves out (found by indentation), with its locals', async () => {
+      const facts = new FakeFacts();
+      const js = ['Runner.prototype.run = function (fn) {', '  var self = this;', '  function next() {', '    self.emit(', '  }', '};', ''].join('\n');
+      facts.edit('file:///w/main.ts', js, []);
+      const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10 });
+      const offset = js.indexOf('self.emit(') + 10;
+      const found = await source.gather(
+        { documentKey: 'file:///w/main.ts', path: 'main.ts', languageId: 'javascript', version: 2, offset, prefix: js.slice(0, offset) },
+        never(),
+      );
+      const run = found.find((s) => s.path === 'main.ts:1');
+      assert.equal(run?.text, 'Runner.prototype.run = function (fn) {\n  var self = this;', found.map((s) => s.path).join(', '));
     });
 
     it("shows what the class around the cursor extends (what `this.` reaches beyond the file's map), even when it is not imported by name", async () => {

@@ -109,6 +109,55 @@ export function scopesAround(symbols: readonly OutlineSymbol[], offset: number):
   }
 }
 
+/** A line that opens a function's body: `function f(a) {`, `X.prototype.f = function (a) {`, `(a) => {`, a method `f(a) {`. */
+const FUNCTION_OPENER = /(?:\bfunction\b[^{]*|=>\s*|^\s*(?:(?:static|async|get|set)\s+)*[\w$#]+\s*\([^)]*\)\s*)\{\s*$/;
+const FUNCTION_NAME =
+  /^\s*(?:(?:export\s+)?(?:async\s+)?function\s*\*?\s*([\w$]+)|(?:(?:const|let|var)\s+)?([\w$.#]+)\s*[=:]|(?:(?:static|async|get|set)\s+)*([\w$#]+)\s*\()/;
+const CONTROL = /^\s*(?:\}\s*)?(?:if|for|while|switch|catch|else|do|try|with)\b/;
+
+/**
+ * The functions around `offset` as the code's indentation shows them, outermost first: for code no
+ * symbol provider outlines (TypeScript's outline of an ES module leaves out `Runner.prototype.run =
+ * function () {` and the functions declared inside it).
+ */
+export function functionsAround(text: string, offset: number): OutlineSymbol[] {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const cursorLine = text.slice(lineStart, text.indexOf('\n', lineStart) === -1 ? undefined : text.indexOf('\n', lineStart));
+  let limit = indentOf(cursorLine.trim() === '' ? text.slice(lineStart, offset) : cursorLine).replace(/\t/g, '    ').length;
+  const found: OutlineSymbol[] = [];
+  for (let end = lineStart - 1; end > 0 && limit > 0;) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, end);
+    end = start - 1;
+    const indent = indentOf(line).replace(/\t/g, '    ').length;
+    if (line.trim() === '' || indent >= limit) continue;
+    limit = indent;
+    const name = FUNCTION_NAME.exec(line);
+    if (!FUNCTION_OPENER.test(line) || CONTROL.test(line) || !name) continue;
+    const nameText = name[1] ?? name[2] ?? name[3];
+    const nameStart = start + line.indexOf(nameText, name.index);
+    found.unshift({
+      name: nameText,
+      shape: 'callable',
+      range: { start, end: blockEnd(text, start, indent) },
+      nameRange: { start: nameStart, end: nameStart + nameText.length },
+      children: [],
+    });
+  }
+  return found;
+}
+
+/** Where the block opened on the line at `start` (indented `indent`) ends: its closing line, or the text's end. */
+function blockEnd(text: string, start: number, indent: number): number {
+  for (let at = text.indexOf('\n', start); at !== -1;) {
+    const next = text.indexOf('\n', at + 1);
+    const line = text.slice(at + 1, next === -1 ? undefined : next);
+    if (line.trim() !== '' && indentOf(line).replace(/\t/g, '    ').length <= indent) return /^\s*[)\]}]/.test(line) ? (next === -1 ? text.length : next) : at;
+    at = next;
+  }
+  return text.length;
+}
+
 /**
  * A scope the cursor is in, for when its start is out of sight: a class as its signature, a
  * function as its header and the variables it declares at its top level (what its body goes on to use).

@@ -6,7 +6,17 @@
 // language that has a language server; the benchmark plays them with the TypeScript language service.
 import type { Clock } from '../engine';
 import type { Snippet } from '../prompt';
-import { declarationText, lineAt, type DeclarationView, outlineText, scopesAround, scopeText, symbolNamedAt, type OutlineSymbol } from './declarations';
+import {
+  declarationText,
+  functionsAround,
+  lineAt,
+  type DeclarationView,
+  outlineText,
+  scopesAround,
+  scopeText,
+  symbolNamedAt,
+  type OutlineSymbol,
+} from './declarations';
 import { fileMapText, mapStillHolds, mergedMap, scopeKey } from './fileMap';
 import { dedupe, type ContextQuery, type ContextSource } from './gatherer';
 import { identifierOccurrences, importedIdentifiers, type Occurrence } from './identifiers';
@@ -137,7 +147,10 @@ export class DefinitionsSource implements ContextSource {
     const memo = this.around.get(query.documentKey);
     // The document changed while its symbols were asked for: keep what was made before.
     if (!outline) return memo ?? NO_SURROUNDINGS;
-    const scopes = scopeKey(outline, query.offset);
+    const outlined = scopesAround(outline, query.offset);
+    // Code the outline leaves out (a prototype's methods in an ES module): the functions around the cursor by indentation.
+    const around = outlined.some((scope) => scope.shape === 'callable') ? outlined : [...outlined, ...functionsAround(current.text, query.offset)];
+    const scopes = scopeKey(around);
     if (memo?.scopes === scopes) return memo;
     const room = this.mapRoom();
     const wholeFileInSight = this.visible(query, query.documentKey, 0) && this.visible(query, query.documentKey, current.text.length);
@@ -146,7 +159,6 @@ export class DefinitionsSource implements ContextSource {
     // A new one keeps what the old one showed that is still in the file.
     const before = memo?.map[0]?.text;
     const mapText = !fresh || !before ? fresh : mapStillHolds(before, fresh, current.text) ? before : mergedMap(before, fresh, current.text, room);
-    const around = scopesAround(outline, query.offset);
     const made: Surroundings = {
       scopes,
       imports: importsOf(current.text, query.languageId),

@@ -7,7 +7,7 @@
 // where its body would cost dozens. Chosen by priority to fit a budget, shown in the file's order.
 // It does not depend on where the cursor is, so every prompt in the file starts with the same bytes
 // (OpenAI's prompt cache); the function around the cursor is shown apart (scopeText).
-import { memberLines, scopesAround, type OutlineSymbol } from './declarations';
+import { memberLines, type OutlineSymbol } from './declarations';
 
 /** Lines of an import statement shown whole; longer ones show their first lines. */
 const IMPORT_LINES = 8;
@@ -137,11 +137,9 @@ export function mergedMap(before: string, after: string, text: string, maxChars:
     .join('\n');
 }
 
-/** Identifies the scopes around the cursor: where it changes, the map is made again (the file may have changed). */
-export function scopeKey(outline: readonly OutlineSymbol[], offset: number): string {
-  return scopesAround(outline, offset)
-    .map((scope) => scope.name)
-    .join('\u0000');
+/** Identifies the scopes around the cursor (scopesAt): where it changes, the map is made again (the file may have changed). */
+export function scopeKey(scopes: readonly OutlineSymbol[]): string {
+  return scopes.map((scope) => scope.name).join('\u0000');
 }
 
 interface Statement {
