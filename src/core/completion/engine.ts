@@ -14,7 +14,7 @@ import {
   type PromptLayout,
   type Snippet,
 } from './prompt';
-import { cleanCompletion, singleLineComplete, type CleanContext } from './postprocess';
+import { cleanCompletion, indentWidth, singleLineComplete, type CleanContext } from './postprocess';
 
 /** The request a suggestion came from: what its offer, acceptance or typing through is recorded against. */
 export interface CompletionOrigin {
@@ -166,10 +166,6 @@ function bodyFollows(linePrefix: string, suffix: string): boolean {
     .slice(1)
     .find((line) => line.trim() !== '');
   return next !== undefined && indentWidth(next) > indentWidth(linePrefix);
-}
-
-function indentWidth(line: string): number {
-  return /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
 }
 
 function abortedOf(signal: AbortSignal): Promise<undefined> {

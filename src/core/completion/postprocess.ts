@@ -102,7 +102,7 @@ function removePrefixRepeat(text: string, prefix: string, linePrefix: string): s
  * (a closing bracket there is kept, anything else is not) or by closing more brackets than it opened.
  */
 function keepBlock(text: string, linePrefix: string): string {
-  const baseIndent = indentOf(linePrefix);
+  const baseIndent = indentWidth(linePrefix);
   // After a block opener the block's lines are deeper than the opener's line; at an empty line, as deep.
   const afterOpener = linePrefix.trim() !== '';
   const lines = text.split('\n');
@@ -110,7 +110,7 @@ function keepBlock(text: string, linePrefix: string): string {
   let depth = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const indent = indentOf(line);
+    const indent = indentWidth(line);
     const leaves = i > 0 && line.trim() !== '' && (afterOpener ? indent <= baseIndent : indent < baseIndent);
     if (leaves) {
       if (/^[)\]}]/.test(line.trim())) kept.push(line);
@@ -130,7 +130,8 @@ function stripStrings(line: string): string {
   return line.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, '').replace(/\/\/.*$|#.*$/, '');
 }
 
-function indentOf(line: string): number {
+/** A line's indentation in columns, a tab counted as four. */
+export function indentWidth(line: string): number {
   return /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
 }
 

@@ -2,6 +2,7 @@
 // function's header, a class's header and its members' first lines), so a prompt can carry many
 // definitions for the tokens one body would take. Works on any language's symbols: the shapes come
 // from the editor's document-symbol provider, the text from the document.
+import { indentWidth } from '../postprocess';
 import { count } from './identifiers';
 
 export interface TextRange {
@@ -122,14 +123,15 @@ const CONTROL = /^\s*(?:\}\s*)?(?:if|for|while|switch|catch|else|do|try|with)\b/
  */
 export function functionsAround(text: string, offset: number): OutlineSymbol[] {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const cursorLine = text.slice(lineStart, text.indexOf('\n', lineStart) === -1 ? undefined : text.indexOf('\n', lineStart));
-  let limit = indentOf(cursorLine.trim() === '' ? text.slice(lineStart, offset) : cursorLine).replace(/\t/g, '    ').length;
+  const lineEnd = text.indexOf('\n', lineStart);
+  const cursorLine = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  let limit = indentWidth(cursorLine.trim() === '' ? text.slice(lineStart, offset) : cursorLine);
   const found: OutlineSymbol[] = [];
   for (let end = lineStart - 1; end > 0 && limit > 0;) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end);
     end = start - 1;
-    const indent = indentOf(line).replace(/\t/g, '    ').length;
+    const indent = indentWidth(line);
     if (line.trim() === '' || indent >= limit) continue;
     limit = indent;
     const name = FUNCTION_NAME.exec(line);
@@ -152,7 +154,7 @@ function blockEnd(text: string, start: number, indent: number): number {
   for (let at = text.indexOf('\n', start); at !== -1;) {
     const next = text.indexOf('\n', at + 1);
     const line = text.slice(at + 1, next === -1 ? undefined : next);
-    if (line.trim() !== '' && indentOf(line).replace(/\t/g, '    ').length <= indent) return /^\s*[)\]}]/.test(line) ? (next === -1 ? text.length : next) : at;
+    if (line.trim() !== '' && indentWidth(line) <= indent) return /^\s*[)\]}]/.test(line) ? (next === -1 ? text.length : next) : at;
     at = next;
   }
   return text.length;

@@ -137,7 +137,7 @@ export function mergedMap(before: string, after: string, text: string, maxChars:
     .join('\n');
 }
 
-/** Identifies the scopes around the cursor (scopesAt): where it changes, the map is made again (the file may have changed). */
+/** Identifies the scopes around the cursor (outlined, or found by indentation): where it changes, the map is made again (the file may have changed). */
 export function scopeKey(scopes: readonly OutlineSymbol[]): string {
   return scopes.map((scope) => scope.name).join('\u0000');
 }
