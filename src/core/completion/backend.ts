@@ -25,7 +25,7 @@ export function meteredCompletionBackend(metered: MeteredRunner, model: () => st
       return undefined;
     }
     if (result.outcome === 'cancelled') return undefined;
-    return { text: result.text, origin: result.record && originOf(result.record) };
+    return { text: result.text, origin: result.record && originOf(result.record), ...(result.outcome === 'length' ? { truncated: true } : {}) };
   };
 }
 

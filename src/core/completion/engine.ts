@@ -29,6 +29,8 @@ export interface CompletionOrigin {
 export interface CompletionBackendResult {
   text: string;
   origin?: CompletionOrigin;
+  /** The answer hit its token limit: the model had more to say. */
+  truncated?: boolean;
 }
 
 /** A suggestion for the cursor, and the request it came from (when it was recorded). */
@@ -181,6 +183,8 @@ interface CacheEntry {
   origin?: CompletionOrigin;
   /** Served to the user part-typed at least once: typing on, not a Tab, brought it this far. */
   typedPartly?: boolean;
+  /** A single-line answer the model ended itself (not cut at its token limit): its end is the line's. */
+  endsLine: boolean;
 }
 
 export const realClock: Clock = {
@@ -324,7 +328,7 @@ export class CompletionEngine {
     if (!result) return undefined;
     const text = cleanCompletion(result.text, cleaning) ?? '';
     // Empty answers are remembered too: asking again at the same spot would return nothing again.
-    this.remember(request, text, result.origin);
+    this.remember(request, text, result.origin, !prompt.multiline && !result.truncated);
     return text ? withOrigin(text, result.origin) : undefined;
   }
 
@@ -352,10 +356,14 @@ export class CompletionEngine {
       if (typed && this.options.typeThrough === false) continue;
       if (!entry.completion.startsWith(typed)) continue;
       if (typed.length === entry.completion.length && typed.length > 0) {
-        // Fully typed: ask afresh. Typed out over keystrokes that were each shown the rest (not a Tab), it was worth showing.
+        // At the end of a line the model finished, asking for that line again would bring nothing more.
+        // Anything else (a block to open below it, a multi-line answer's end) is asked afresh.
+        const lineDone = entry.endsLine && !wantsMultiline(request.prefix, request.suffix);
+        // Typed out over keystrokes that were each shown the rest (not a Tab), it was worth showing.
         if (entry.typedPartly && entry.origin) this.options.onTypedThrough?.(entry.origin, typed.length);
-        else this.acceptedSpot = spotKey(request);
+        else if (!lineDone) this.acceptedSpot = spotKey(request);
         entry.typedPartly = false;
+        if (lineDone) return { text: '' };
         continue;
       }
       if (typed.length > 0) entry.typedPartly = true;
@@ -367,13 +375,14 @@ export class CompletionEngine {
     return undefined;
   }
 
-  private remember(request: EngineRequest, completion: string, origin: CompletionOrigin | undefined): void {
+  private remember(request: EngineRequest, completion: string, origin: CompletionOrigin | undefined, endsLine: boolean): void {
     this.cache.push({
       documentKey: request.documentKey,
       prefix: request.prefix,
       lineSuffix: request.suffix.split('\n', 1)[0],
       completion,
       origin,
+      endsLine,
     });
     if (this.cache.length > this.options.cacheSize) this.cache.shift();
   }

@@ -368,6 +368,7 @@ export function simulatedBackend<Handle>(options: BackendOptions<Handle>): Compl
     }
     if (!finished) return undefined;
     hooks.onAnswer?.(handle);
-    return origin ? { text: streamed.text, origin } : { text: streamed.text };
+    const truncated = result.outcome === 'length' && !streamed.cut;
+    return { text: streamed.text, ...(origin ? { origin } : {}), ...(truncated ? { truncated } : {}) };
   };
 }

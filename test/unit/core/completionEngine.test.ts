@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { meteredCompletionBackend } from '../../../src/core/completion/backend';
 import { CompletionEngine, completeLines, type Clock, type CompletionBackend, type EngineRequest } from '../../../src/core/completion/engine';
 import { buildCompletionPrompt, wantsMultiline } from '../../../src/core/completion/prompt';
 
@@ -245,6 +246,86 @@ describe('completion engine', () => {
       { text: '\n  return total;', source: 'cache', origin: { recordId: 'r1', model: 'gpt-4o-mini' } },
       'Tab takes the line; the rest is there at once',
     );
+  });
+
+  describe('at the end of a single-line answer the user took', () => {
+    const prefix = '  this.emit(EVENT_TEST_END, ';
+
+    it('asks nothing: the model ended that line there, after a Tab or typed out', async () => {
+      answer = 'test';
+      const first = engine.complete(request(prefix, ');'), new AbortController().signal);
+      await clock.advance(250);
+      assert.equal((await first)?.text, 'test');
+      const afterTab = engine.complete(request(prefix + 'test', ');'), new AbortController().signal);
+      await clock.advance(250);
+      assert.equal(await afterTab, undefined);
+      assert.equal(sent.length, 1, 'no second request at the end of the line');
+
+      engine = new CompletionEngine(backend, { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 }, clock);
+      const shown = engine.complete(request(prefix, ');'), new AbortController().signal);
+      await clock.advance(250);
+      await shown;
+      for (const typed of ['t', 'te', 'tes', 'test']) {
+        const pending = engine.complete(request(prefix + typed, ');'), new AbortController().signal);
+        await clock.advance(250);
+        await pending;
+      }
+      assert.equal(sent.length, 2, 'typed out key by key: still no request at its end');
+    });
+
+    it('asks afresh when the answer was cut at its token limit: the model had more to say', async () => {
+      engine = new CompletionEngine(
+        async (prompt) => {
+          sent.push(prompt.messages[1].content);
+          return { text: `<COMPLETION>${answer}</COMPLETION>`, truncated: true };
+        },
+        { debounceMs: 250, maxPromptTokens: 1500, cacheSize: 10 },
+        clock,
+      );
+      answer = 'test';
+      const first = engine.complete(request(prefix, ');'), new AbortController().signal);
+      await clock.advance(250);
+      await first;
+      const afterTab = engine.complete(request(prefix + 'test', ');'), new AbortController().signal);
+      await clock.advance(250);
+      await afterTab;
+      assert.equal(sent.length, 2);
+    });
+
+    it('the metered backend says when an answer was cut at its token limit', async () => {
+      for (const outcome of ['ok', 'length'] as const) {
+        const metered = meteredCompletionBackend(
+          {
+            run: async () => ({
+              text: '<COMPLETION>te</COMPLETION>',
+              model: 'gpt-4o-mini',
+              serviceTier: 'default',
+              outcome,
+              sent: true,
+              latencyMs: 1,
+              promptTokensEstimate: 9,
+            }),
+          },
+          () => 'gpt-4o-mini',
+          () => assert.fail('no error'),
+        );
+        const prompt = buildCompletionPrompt({ prefix, suffix: ');', languageId: 'typescript', relativePath: 'a.ts' });
+        const result = await metered(prompt, new AbortController().signal, {});
+        assert.equal(result?.truncated, outcome === 'length' ? true : undefined, outcome);
+      }
+    });
+
+    it('asks for the block when the line it ended opens one', async () => {
+      answer = 'if (items.length > 0) {';
+      const first = engine.complete(request('function f(items) {\n  ', '\n}'), new AbortController().signal);
+      await clock.advance(250);
+      assert.equal((await first)?.text, 'if (items.length > 0) {');
+      answer = '\n    return items[0];\n  }';
+      const body = engine.complete(request('function f(items) {\n  if (items.length > 0) {', '\n}'), new AbortController().signal);
+      await clock.advance(250);
+      assert.equal((await body)?.text, '\n    return items[0];\n  }');
+      assert.equal(sent.length, 2);
+    });
   });
 
   it('takes complete lines only from an answer that opens with its tag', () => {
