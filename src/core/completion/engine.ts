@@ -314,7 +314,11 @@ export class CompletionEngine {
     // Whatever context is ready now: gathering never holds a request up.
     const context = this.context?.snippets(request.documentKey);
     const snippets = [...(context?.fileWide ?? []), ...(context?.stable ?? []), ...(request.snippets?.() ?? [])];
-    const prompt = buildCompletionPrompt({ ...request, snippets, recentSnippets: context?.recent }, this.options.maxPromptTokens, this.options.layout);
+    const prompt = buildCompletionPrompt(
+      { ...request, snippets, recentSnippets: [...(context?.typing ?? []), ...(context?.recent ?? [])] },
+      this.options.maxPromptTokens,
+      this.options.layout,
+    );
     if (this.options.promptCacheKey) prompt.cacheKey = this.cacheKeys.keyFor(request.documentKey, this.clock.now());
     this.stats.requests++;
     flight.sent = true;

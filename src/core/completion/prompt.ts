@@ -15,6 +15,8 @@ export interface Snippet {
   fileWide?: boolean;
   /** One per document: a newer snippet of the same slot replaces the older one in place (the file's map). */
   slot?: string;
+  /** What the word being typed may become: shown after the cursor, only while it is being typed. */
+  forWord?: boolean;
 }
 
 export interface CompletionContext {

@@ -157,4 +157,27 @@ describe('engine with context and a cache key', () => {
     assert.ok(!user.includes('SLOW'), 'the slow source missed the deadline');
     assert.match(prompts[0].cacheKey ?? '', /^penny-[0-9a-f]{8}$/);
   });
+
+  it('shows what the word being typed may become after the cursor, where a change costs little', async () => {
+    const clock = new VirtualClock();
+    const prompts: CompletionPrompt[] = [];
+    const backend: CompletionBackend = async (prompt) => {
+      prompts.push(prompt);
+      return { text: '<COMPLETION>1;</COMPLETION>' };
+    };
+    const source: ContextSource = {
+      name: 'definitions',
+      gather: async () => [
+        { path: 'lib.ts:1', text: 'export const LIMIT = 1;' },
+        { path: 'lib.ts:2', text: 'export const LIMIT_MAX = 2;', forWord: true },
+      ],
+    };
+    const gatherer = new ContextGatherer([source], clock, { budgetMs: 150, fileWideChars: 1000, maxChars: 10_000, recentChars: 600 });
+    const engine = new CompletionEngine(backend, { ...PENNY_ENGINE, debounceMs: 275 }, clock, gatherer);
+    void engine.complete(request('const n = LIMIT_'), new AbortController().signal);
+    await clock.run();
+    const user = prompts[0].messages[1].content;
+    assert.ok(user.indexOf('export const LIMIT = 1;') < user.indexOf(CURSOR), 'found about the cursor: before it');
+    assert.ok(user.indexOf('--- lib.ts:2 ---\nexport const LIMIT_MAX = 2;') > user.indexOf(CURSOR), 'what the word may become: after it');
+  });
 });

@@ -9,7 +9,14 @@ import {
   type OutlineSymbol,
 } from '../../../src/core/completion/context/declarations';
 import { fileMapText, mapStillHolds, mergedMap, scopeKey } from '../../../src/core/completion/context/fileMap';
-import { DefinitionsSource, offsetAt, type FactsDocument, type LanguageFacts, type SymbolLocation } from '../../../src/core/completion/context/definitions';
+import {
+  DefinitionsSource,
+  importsCompleting,
+  offsetAt,
+  type FactsDocument,
+  type LanguageFacts,
+  type SymbolLocation,
+} from '../../../src/core/completion/context/definitions';
 import { ContextGatherer, type ContextQuery, type ContextSource } from '../../../src/core/completion/context/gatherer';
 import { identifierOccurrences, importedIdentifiers } from '../../../src/core/completion/context/identifiers';
 import { RecentEdits, RecentEditsSource } from '../../../src/core/completion/context/recentEdits';
@@ -796,6 +803,42 @@ describe('completion context', () => {
       assert.ok(found[1].fileWide, 'about the whole file: it leads the prompt');
     });
 
+    it('looks up the imports the word being typed may become, when it is one of a few, not after `.` nor mid-word', () => {
+      const text = ['import { Client, ClientOptions, retry } from "./client";', 'import { readFile } from "fs";', ''].join('\n');
+      const imports = importedIdentifiers(text, 'typescript');
+      const completing = (typed: string, after = '') => importsCompleting(imports, text + typed + after, (text + typed).length).map((o) => o.name);
+      assert.deepEqual(completing('new Cli'), ['Client', 'ClientOptions']);
+      assert.deepEqual(completing('new ClientO'), ['ClientOptions']);
+      assert.deepEqual(completing('new Client'), ['ClientOptions'], 'not the word itself: it is looked up as a name near the cursor');
+      assert.deepEqual(completing('r'), [], 'one letter begins too much');
+      assert.deepEqual(completing('await re'), ['retry', 'readFile']);
+      assert.deepEqual(completing('this.re'), [], 'a member, not an import');
+      assert.deepEqual(completing('new Cl', 'ient()'), [], 'the cursor is inside a word');
+      const many = ['import { a1, abc1, abc2, abc3, abc4 } from "./m";', ''].join('\n');
+      assert.deepEqual(importsCompleting(importedIdentifiers(many, 'typescript'), many + 'ab', many.length + 2), [], 'too many to choose from');
+    });
+
+    it('shows the definition of the import the word being typed may become, even past the imports looked up for the whole file', async () => {
+      const facts = new FakeFacts();
+      const fillers = Array.from({ length: 16 }, (_, i) => `import { helper${i} } from './helpers${i}';`);
+      const code = Array.from({ length: 20 }, (_, i) => `const step${i} = helper${i % 16}();`);
+      const text = [...fillers, "import { Client } from './client';", '', ...code, 'export function make() {', '  return new Cli'].join('\n');
+      facts.edit('file:///w/main.ts', text, []);
+      const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10 });
+      const query: ContextQuery = {
+        documentKey: 'file:///w/main.ts',
+        path: 'main.ts',
+        languageId: 'typescript',
+        version: 2,
+        offset: text.length,
+        prefix: text,
+      };
+      const found = await source.gather(query, never());
+      const client = found.find((s) => s.path === 'client.ts:6');
+      assert.match(client?.text ?? '', /^export class Client \{/, found.map((s) => s.path).join(', '));
+      assert.ok(client?.forWord && !client.fileWide, 'only what this word may become');
+    });
+
     it('at the deadline it returns what has arrived', async () => {
       const clock = new VirtualClock();
       const facts = new FakeFacts(clock);
@@ -892,9 +935,9 @@ describe('completion context', () => {
       const gatherer = new ContextGatherer([source], clock, { budgetMs: 100, fileWideChars: 1000, maxChars: 1000, recentChars: 100 });
       gatherer.prepare(queryAtEnd());
       assert.equal(source.calls, 0, 'nothing runs inside the keystroke');
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [], recent: [] });
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [], recent: [], typing: [] });
       await clock.run();
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, b], recent: [] });
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, b], recent: [], typing: [] });
       gatherer.prepare(queryAtEnd());
       await clock.run();
       assert.equal(source.calls, 1, 'the same version and offset is not gathered twice');
@@ -902,7 +945,7 @@ describe('completion context', () => {
       await clock.run();
       assert.deepEqual(
         gatherer.snippets('file:///w/main.ts'),
-        { fileWide: [], stable: [a, b], recent: [c] },
+        { fileWide: [], stable: [a, b], recent: [c], typing: [] },
         'old finds stay in place; new ones come as recent',
       );
     });
@@ -921,7 +964,7 @@ describe('completion context', () => {
         gatherer.prepare({ ...queryAtEnd(), version: v });
         await clock.run();
       }
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, d, e], recent: [] });
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [a, d, e], recent: [], typing: [] });
     });
 
     it('rebuilds the stable part when it would outgrow the room: what is still found stays first', async () => {
@@ -941,7 +984,7 @@ describe('completion context', () => {
       await clock.run();
       gatherer.prepare({ ...queryAtEnd(), version: 2 });
       await clock.run();
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [b, big], recent: [] });
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [], stable: [b, big], recent: [], typing: [] });
     });
 
     it('what is about the whole file only grows, and stays while the cursor-level part is rebuilt', async () => {
@@ -968,7 +1011,40 @@ describe('completion context', () => {
         gatherer.prepare({ ...queryAtEnd(), version: v });
         await clock.run();
       }
-      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [imported, outline], stable: [b, big], recent: [] });
+      assert.deepEqual(gatherer.snippets('file:///w/main.ts'), { fileWide: [imported, outline], stable: [b, big], recent: [], typing: [] });
+    });
+
+    it('what the word being typed may become is kept apart, for this gathering only, unless another part shows it', async () => {
+      const clock = new VirtualClock();
+      const imported = { path: 'lib.ts:1', text: 'export function lib(): void', fileWide: true };
+      const forWord = { path: 'lib.ts:1', text: 'export function lib(): void', forWord: true };
+      const other = { path: 'other.ts:1', text: 'export function libOther(): void', forWord: true };
+      const gathered = async (fileWideChars: number, results: Snippet[][]) => {
+        const gatherer = new ContextGatherer([fixedSource('s', results)], clock, { budgetMs: 100, fileWideChars, maxChars: 1000, recentChars: 100 });
+        for (let v = 1; v <= results.length; v++) {
+          gatherer.prepare({ ...queryAtEnd(), version: v });
+          await clock.run();
+        }
+        return gatherer.snippets('file:///w/main.ts');
+      };
+      assert.deepEqual(
+        await gathered(1000, [[imported, a, forWord]]),
+        { fileWide: [imported], stable: [a], recent: [], typing: [] },
+        'the file-wide part shows it',
+      );
+      assert.deepEqual(
+        await gathered(10, [[imported, a, forWord, other]]),
+        { fileWide: [], stable: [a], recent: [], typing: [forWord, other] },
+        'no room file-wide: shown as what the word may become',
+      );
+      assert.deepEqual(
+        await gathered(10, [
+          [a, other],
+          [a, b],
+        ]),
+        { fileWide: [], stable: [a], recent: [b], typing: [] },
+        'the word typed on: gone, never settled into the other parts',
+      );
     });
 
     it("a snippet with a slot (the file's map) replaces its predecessor in place", async () => {

@@ -75,7 +75,7 @@ interface Surroundings {
   scopes: string;
   map: Snippet[];
   functions: Snippet[];
-  /** What the file imports, in order. */
+  /** What the file imports, in order (the first MAX_IMPORTS are looked up for the whole file). */
   imports: Occurrence[];
   /** What the classes around the cursor extend or implement (the members `this.` reaches that the map does not show). */
   bases: Occurrence[];
@@ -120,10 +120,18 @@ export class DefinitionsSource implements ContextSource {
         around.then((s) => s.map),
       ),
       around.then((s) => Promise.all(s.bases.map((occurrence) => lookUp(-1, occurrence)))),
-      around.then((s) => Promise.all(s.imports.map((occurrence, i) => lookUp(i, occurrence)))),
+      around.then((s) => Promise.all(s.imports.slice(0, MAX_IMPORTS).map((occurrence, i) => lookUp(i, occurrence)))),
       collect(
         MAX_IMPORTS + 1,
         around.then((s) => s.functions),
+      ),
+      // The word being typed names nothing yet: what it may become, of what the file imports, is what the model needs to finish it.
+      around.then((s) =>
+        Promise.all(
+          importsCompleting(s.imports, text, query.offset).map(async (occurrence) =>
+            collect(nearRank + query.offset, forWord(this.definitionsOf(query, current, occurrence, 'definitions'))),
+          ),
+        ),
       ),
       ...near.map((occurrence) => collect(nearRank + occurrence.offset, this.definitionsOf(query, current, occurrence, 'definitions'))),
       ...near
@@ -161,7 +169,7 @@ export class DefinitionsSource implements ContextSource {
     const mapText = !fresh || !before ? fresh : mapStillHolds(before, fresh, current.text) ? before : mergedMap(before, fresh, current.text, room);
     const made: Surroundings = {
       scopes,
-      imports: importsOf(current.text, query.languageId),
+      imports: importedIdentifiers(current.text, query.languageId),
       bases: around.filter((scope) => scope.shape === 'container').flatMap((scope) => baseClasses(current.text, scope, query.languageId)),
       map: mapText ? [{ path: `${query.path} (outline)`, text: mapText, slot: 'map', fileWide: true }] : [],
       functions: around
@@ -246,6 +254,10 @@ async function fileWide(snippets: Promise<Snippet[]>): Promise<Snippet[]> {
   return (await snippets).map((s) => ({ ...s, fileWide: true }));
 }
 
+async function forWord(snippets: Promise<Snippet[]>): Promise<Snippet[]> {
+  return (await snippets).map((s) => ({ ...s, forWord: true }));
+}
+
 /** The distinct identifiers of the lines before the cursor, each at its last occurrence, in document order. */
 function nearIdentifiers(text: string, offset: number, languageId: string): Occurrence[] {
   let start = offset;
@@ -282,9 +294,16 @@ function lineIndex(text: string, offset: number): number {
   return line;
 }
 
-/** The names the file imports, in order, at most MAX_IMPORTS. */
-function importsOf(text: string, languageId: string): Occurrence[] {
-  return importedIdentifiers(text, languageId).slice(0, MAX_IMPORTS);
+/** A word typed this far is looked up among the imports it may become, when at most this many. */
+const MAX_COMPLETING = 3;
+const MIN_COMPLETING_CHARS = 2;
+
+/** The imports whose names the word before the cursor begins (not itself), unless it begins too many; none after `.` (a member). */
+export function importsCompleting(imports: readonly Occurrence[], text: string, offset: number): Occurrence[] {
+  const word = /[A-Za-z_$][\w$]*$/.exec(text.slice(Math.max(0, offset - 100), offset))?.[0];
+  if (!word || word.length < MIN_COMPLETING_CHARS || /[\w$]/.test(text[offset] ?? '') || text[offset - word.length - 1] === '.') return [];
+  const completing = imports.filter((occurrence) => occurrence.name.length > word.length && occurrence.name.startsWith(word));
+  return completing.length <= MAX_COMPLETING ? completing : [];
 }
 
 /** The names after `extends` / `implements` in a class's header (or in a Python class's parentheses). */

@@ -60,9 +60,11 @@ export interface DocumentContext {
   fileWide: Snippet[];
   stable: Snippet[];
   recent: Snippet[];
+  /** What the word being typed may become, as of the last gathering, unless shown in the other parts. */
+  typing: Snippet[];
 }
 
-const EMPTY: DocumentContext = { fileWide: [], stable: [], recent: [] };
+const EMPTY: DocumentContext = { fileWide: [], stable: [], recent: [], typing: [] };
 
 export class ContextGatherer {
   private readonly lists = new Map<string, DocumentContext>();
@@ -158,9 +160,9 @@ export class ContextGatherer {
     const kept = old.fileWide.map((s) => (s.slot !== undefined && replacing.has(s.slot) ? replacing.get(s.slot)! : s));
     const placed = new Set(kept);
     const fileWide = fitSnippets([...kept, ...newFileWide.filter((s) => !placed.has(s))], this.options.fileWideChars);
-    const fresh = all.filter((s) => !s.fileWide);
+    const fresh = all.filter((s) => !s.fileWide && !s.forWord);
     const recent = [...old.recent, ...fresh.filter((s) => !known.has(identity(s)))];
-    let merged: DocumentContext;
+    let merged: Omit<DocumentContext, 'typing'>;
     if (old === EMPTY) merged = { fileWide, stable: fitSnippets(fresh, this.options.maxChars), recent: [] };
     else if (totalChars(recent) <= this.options.recentChars) merged = { fileWide, stable: old.stable, recent };
     else if (totalChars(old.stable) + totalChars(recent) <= this.options.maxChars) merged = { fileWide, stable: [...old.stable, ...recent], recent: [] };
@@ -170,9 +172,12 @@ export class ContextGatherer {
       const keptIds = new Set(kept.map(identity));
       merged = { fileWide, stable: fitSnippets([...kept, ...fresh.filter((s) => !keptIds.has(identity(s)))], this.options.maxChars), recent: [] };
     }
+    // Not kept: once the word is typed, it is a name near the cursor like any other.
+    const shown = new Set([...merged.fileWide, ...merged.stable, ...merged.recent].map(identity));
+    const typing = all.filter((s) => s.forWord && !shown.has(identity(s)));
     // Most recently gathered last, and only so many documents remembered.
     this.lists.delete(query.documentKey);
-    this.lists.set(query.documentKey, merged);
+    this.lists.set(query.documentKey, { ...merged, typing });
     if (this.lists.size > MAX_DOCUMENTS) this.lists.delete(this.lists.keys().next().value!);
   }
 }
@@ -181,10 +186,11 @@ function identity(snippet: Snippet): string {
   return `${snippet.path}\u0000${snippet.text}`;
 }
 
-/** The snippets without repeats (the same text of the same file found twice), in order. */
+/** The snippets without repeats (the same text of the same file found twice), in order; what the word being typed may become apart. */
 export function dedupe(snippets: Snippet[]): Snippet[] {
   const seen = new Set<string>();
-  return snippets.filter((s) => !seen.has(identity(s)) && seen.add(identity(s)) !== undefined);
+  const key = (s: Snippet) => `${s.forWord === true}\u0000${identity(s)}`;
+  return snippets.filter((s) => !seen.has(key(s)) && seen.add(key(s)) !== undefined);
 }
 
 function totalChars(snippets: Snippet[]): number {
