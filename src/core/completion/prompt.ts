@@ -140,6 +140,8 @@ const CONTEXT_SHARE = FILE_WIDE_SHARE + CURSOR_SHARE;
 const AFTER_SHARE = 0.06;
 /** Small: what follows the code up to the cursor is billed uncached at every keystroke, so new finds soon settle before it. */
 const RECENT_SHARE = 0.03;
+/** What the word being typed may become has its own room there: it is what the model needs right now. */
+const FOR_WORD_SHARE = 0.06;
 
 function cacheAwareParts(context: CompletionContext, budgetChars: number): string[] {
   const newline = context.suffix.indexOf('\n');
@@ -161,7 +163,17 @@ function cacheAwareParts(context: CompletionContext, budgetChars: number): strin
   if (after.trim() !== '') parts.push(`--- ${context.relativePath}: the code after the cursor's line ---\n${redactSecretsInText(after).text}`);
   parts.push(`--- ${context.relativePath}: the code up to the cursor ---\n${redactSecretsInText(prefix).text}${CURSOR}${redactSecretsInText(lineRest).text}`);
   // Found as the user typed: after the cursor, so the head before it stays the same.
-  const recent = redacted(fitSnippets(context.recentSnippets ?? [], Math.floor(budgetChars * RECENT_SHARE)));
+  const found = context.recentSnippets ?? [];
+  const recent = redacted([
+    ...fitSnippets(
+      found.filter((s) => s.forWord),
+      Math.floor(budgetChars * FOR_WORD_SHARE),
+    ),
+    ...fitSnippets(
+      found.filter((s) => !s.forWord),
+      Math.floor(budgetChars * RECENT_SHARE),
+    ),
+  ]);
   if (recent.length > 0) {
     parts.push('More definitions, for reference:');
     for (const snippet of recent) parts.push(`--- ${snippet.path} ---\n${snippet.text}`);

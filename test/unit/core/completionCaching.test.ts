@@ -158,6 +158,28 @@ describe('engine with context and a cache key', () => {
     assert.match(prompts[0].cacheKey ?? '', /^penny-[0-9a-f]{8}$/);
   });
 
+  it('what the word being typed may become has its own room after the cursor: a union of several lines fits beside new finds', () => {
+    const union = ['export type MessageParam =', ...Array.from({ length: 10 }, (_, i) => `  | ChatCompletionMessageParamVariant${i}`)].join('\n');
+    const found = { path: 'lib.ts:9', text: 'export const LIMIT = 1;\n'.repeat(6) };
+    const prompt = buildCompletionPrompt(
+      {
+        ...documentWindow(FILE, FILE.indexOf('return input * 250')),
+        languageId: 'typescript',
+        relativePath: 'src/steps.ts',
+        recentSnippets: [found, { path: 'types.ts:1', text: union, forWord: true }],
+      },
+      3000,
+      'cacheAware',
+    );
+    const user = prompt.messages[1].content;
+    assert.ok(union.length > 300, `${union.length} characters: more than the room for new finds`);
+    assert.ok(user.indexOf(union) > user.indexOf(CURSOR), 'shown whole, after the cursor');
+    assert.ok(
+      user.indexOf('--- types.ts:1 ---') < user.indexOf('--- lib.ts:9 ---') && user.includes('--- lib.ts:9 ---'),
+      'before the other new finds, which are shown too',
+    );
+  });
+
   it('shows what the word being typed may become after the cursor, where a change costs little', async () => {
     const clock = new VirtualClock();
     const prompts: CompletionPrompt[] = [];
