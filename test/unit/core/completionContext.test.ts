@@ -12,6 +12,7 @@ import { fileMapText, mapStillHolds, mergedMap, scopeKey } from '../../../src/co
 import {
   DefinitionsSource,
   importsCompleting,
+  memberBeingTyped,
   offsetAt,
   type FactsDocument,
   type LanguageFacts,
@@ -837,6 +838,39 @@ describe('completion context', () => {
       const client = found.find((s) => s.path === 'client.ts:6');
       assert.match(client?.text ?? '', /^export class Client \{/, found.map((s) => s.path).join(', '));
       assert.ok(client?.forWord && !client.fileWide, 'only what this word may become');
+    });
+
+    it('finds the member being typed after `receiver.` with its receiver, not mid-word nor after `this.`', () => {
+      const at = (text: string, after = '') => memberBeingTyped(text + after, text.length);
+      assert.deepEqual(at('  await client.re'), { receiver: { name: 'client', offset: 8 }, word: 're' });
+      assert.deepEqual(at('toolCall.function.argu'), { receiver: { name: 'function', offset: 9 }, word: 'argu' }, 'the member of a member: its type too');
+      assert.deepEqual(at('x?.tool_cal'), { receiver: { name: 'x', offset: 0 }, word: 'tool_cal' });
+      assert.equal(at('client.r'), undefined, 'one letter begins too much');
+      assert.equal(at('client.re', 'try()'), undefined, 'mid-word');
+      assert.equal(at('this.re'), undefined, "the file's own class: on its map");
+      assert.equal(at('retry'), undefined, 'no member access');
+    });
+
+    it("shows the members the word after `client.` may become, of client's type, for the word being typed", async () => {
+      const facts = new FakeFacts();
+      const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10 });
+      let version = 1;
+      const gather = async (typed: string) => {
+        const text = MAIN_TS + typed;
+        facts.edit('file:///w/main.ts', text, []);
+        version++;
+        const query: ContextQuery = {
+          documentKey: 'file:///w/main.ts',
+          path: 'main.ts',
+          languageId: 'typescript',
+          version: 1,
+          offset: text.length,
+          prefix: text,
+        };
+        return (await source.gather(query, never())).filter((s) => s.forWord);
+      };
+      assert.deepEqual(await gather('\nclient.re'), [{ path: 'client.ts:9', text: 'retry(options: RetryOptions): Promise<void> {', forWord: true }]);
+      assert.deepEqual(await gather('\nclient.xy'), [], 'no member begins so');
     });
 
     it('at the deadline it returns what has arrived', async () => {

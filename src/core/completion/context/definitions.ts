@@ -125,7 +125,8 @@ export class DefinitionsSource implements ContextSource {
         MAX_IMPORTS + 1,
         around.then((s) => s.functions),
       ),
-      // The word being typed names nothing yet: what it may become, of what the file imports, is what the model needs to finish it.
+      // The word being typed names nothing yet: what it may become (of what the file imports, or
+      // of the members of the type before its `.`) is what the model needs to finish it.
       around.then((s) =>
         Promise.all(
           importsCompleting(s.imports, text, query.offset).map(async (occurrence) =>
@@ -133,6 +134,7 @@ export class DefinitionsSource implements ContextSource {
           ),
         ),
       ),
+      collect(nearRank + query.offset, forWord(this.membersCompleting(query, current))),
       ...near.map((occurrence) => collect(nearRank + occurrence.offset, this.definitionsOf(query, current, occurrence, 'definitions'))),
       ...near
         .slice(-MAX_TYPE_LOOKUPS)
@@ -202,6 +204,27 @@ export class DefinitionsSource implements ContextSource {
       if (this.visible(query, location.documentKey, offset)) continue;
       const text = await this.render(location.documentKey, offset, document, { outside: location.documentKey !== query.documentKey });
       if (text) out.push({ path: `${location.path}:${location.line + 1}`, text });
+    }
+    return out;
+  }
+
+  /** The first lines of the members the word after `receiver.` may become, of the receiver's type, when they are a few. */
+  private async membersCompleting(query: ContextQuery, current: FactsDocument): Promise<Snippet[]> {
+    const typing = memberBeingTyped(current.text, query.offset);
+    if (!typing) return [];
+    const out: Snippet[] = [];
+    for (const location of await this.lookup(query.documentKey, typing.receiver, 'typeDefinitions')) {
+      if (location.path === undefined || this.options.isExcluded(location.path)) continue;
+      if (location.documentKey === query.documentKey && this.mapRoom() > 0) continue;
+      const document = await this.facts.document(location.documentKey);
+      if (!document) continue;
+      const outline = await this.outlineOf(location.documentKey, document.version);
+      const type = symbolNamedAt(outline, offsetAt(document.text, location.line, location.character));
+      const members = type?.children.filter((member) => member.name.length > typing.word.length && member.name.startsWith(typing.word)) ?? [];
+      if (members.length > MAX_COMPLETING) continue;
+      for (const member of members) {
+        out.push({ path: `${location.path}:${lineIndex(document.text, member.range.start) + 1}`, text: lineAt(document.text, member.range.start) });
+      }
     }
     return out;
   }
@@ -304,6 +327,16 @@ export function importsCompleting(imports: readonly Occurrence[], text: string, 
   if (!word || word.length < MIN_COMPLETING_CHARS || /[\w$]/.test(text[offset] ?? '') || text[offset - word.length - 1] === '.') return [];
   const completing = imports.filter((occurrence) => occurrence.name.length > word.length && occurrence.name.startsWith(word));
   return completing.length <= MAX_COMPLETING ? completing : [];
+}
+
+/** The word being typed right after `receiver.` (or `?.`), with the receiver's name and offset (the language server knows its type); none mid-word or after `this.`. */
+export function memberBeingTyped(text: string, offset: number): { receiver: Occurrence; word: string } | undefined {
+  const match = /([A-Za-z_$][\w$]*)\??\.([A-Za-z_$][\w$]*)$/.exec(text.slice(Math.max(0, offset - 200), offset));
+  if (!match || match[2].length < MIN_COMPLETING_CHARS || /[\w$]/.test(text[offset] ?? '')) return undefined;
+  const receiverOffset = offset - match[0].length;
+  // `this.` is the file's own class: its members are on the file's map.
+  if (match[1] === 'this') return undefined;
+  return { receiver: { name: match[1], offset: receiverOffset }, word: match[2] };
 }
 
 /** The names after `extends` / `implements` in a class's header (or in a Python class's parentheses). */
