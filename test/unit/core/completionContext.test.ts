@@ -854,11 +854,9 @@ describe('completion context', () => {
     it("shows the members the word after `client.` may become, of client's type, for the word being typed", async () => {
       const facts = new FakeFacts();
       const source = new DefinitionsSource(facts, { isExcluded, clock: realClock, visibleBefore: 10 });
-      let version = 1;
       const gather = async (typed: string) => {
         const text = MAIN_TS + typed;
         facts.edit('file:///w/main.ts', text, []);
-        version++;
         const query: ContextQuery = {
           documentKey: 'file:///w/main.ts',
           path: 'main.ts',
