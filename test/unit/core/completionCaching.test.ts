@@ -134,13 +134,19 @@ describe('adaptive debounce', () => {
 describe('engine with context and a cache key', () => {
   const request = (prefix: string): EngineRequest => ({ documentKey: 'file:///a.ts', prefix, suffix: '', languageId: 'typescript', relativePath: 'a.ts' });
 
-  it('sends whatever context is ready when the debounce ends, never waiting for a slow source, and a prompt_cache_key', async () => {
-    const clock = new VirtualClock();
+  /** A backend that keeps the prompts it is sent and answers each with `1;`. */
+  function recordingBackend(): { prompts: CompletionPrompt[]; backend: CompletionBackend } {
     const prompts: CompletionPrompt[] = [];
     const backend: CompletionBackend = async (prompt) => {
       prompts.push(prompt);
       return { text: '<COMPLETION>1;</COMPLETION>' };
     };
+    return { prompts, backend };
+  }
+
+  it('sends whatever context is ready when the debounce ends, never waiting for a slow source, and a prompt_cache_key', async () => {
+    const clock = new VirtualClock();
+    const { prompts, backend } = recordingBackend();
     const slow: ContextSource = {
       name: 'slow',
       gather: async (_query, signal) => ((await clock.sleep(1_000, signal)) ? [{ path: 'slow.ts:1', text: 'SLOW' }] : []),
@@ -182,11 +188,7 @@ describe('engine with context and a cache key', () => {
 
   it('shows what the word being typed may become after the cursor, where a change costs little', async () => {
     const clock = new VirtualClock();
-    const prompts: CompletionPrompt[] = [];
-    const backend: CompletionBackend = async (prompt) => {
-      prompts.push(prompt);
-      return { text: '<COMPLETION>1;</COMPLETION>' };
-    };
+    const { prompts, backend } = recordingBackend();
     const source: ContextSource = {
       name: 'definitions',
       gather: async () => [
