@@ -129,7 +129,7 @@ export class DefinitionsSource implements ContextSource {
       // of the members of the type before its `.`) is what the model needs to finish it.
       around.then((s) =>
         Promise.all(
-          importsCompleting(s.imports, text, query.offset).map(async (occurrence) =>
+          importsCompleting(s.imports, text, query.offset).map((occurrence) =>
             collect(nearRank + query.offset, forWord(this.definitionsOf(query, current, occurrence, 'definitions'))),
           ),
         ),
