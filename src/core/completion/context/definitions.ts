@@ -195,15 +195,12 @@ export class DefinitionsSource implements ContextSource {
     const locations = await this.lookup(query.documentKey, at, kind);
     const out: Snippet[] = [];
     for (const location of locations) {
-      if (location.path === undefined || this.options.isExcluded(location.path)) continue;
-      // The file's own declarations are on its map, and would be rendered anew at every keystroke.
-      if (location.documentKey === query.documentKey && this.mapRoom() > 0) continue;
-      const document = location.documentKey === query.documentKey ? current : await this.facts.document(location.documentKey);
-      if (!document) continue;
-      const offset = offsetAt(document.text, location.line, location.character);
+      const target = await this.documentAt(query, current, location);
+      if (!target) continue;
+      const offset = offsetAt(target.document.text, location.line, location.character);
       if (this.visible(query, location.documentKey, offset)) continue;
-      const text = await this.render(location.documentKey, offset, document, { outside: location.documentKey !== query.documentKey });
-      if (text) out.push({ path: `${location.path}:${location.line + 1}`, text });
+      const text = await this.render(location.documentKey, offset, target.document, { outside: location.documentKey !== query.documentKey });
+      if (text) out.push({ path: `${target.path}:${location.line + 1}`, text });
     }
     return out;
   }
@@ -214,19 +211,29 @@ export class DefinitionsSource implements ContextSource {
     if (!typing) return [];
     const out: Snippet[] = [];
     for (const location of await this.lookup(query.documentKey, typing.receiver, 'typeDefinitions')) {
-      if (location.path === undefined || this.options.isExcluded(location.path)) continue;
-      if (location.documentKey === query.documentKey && this.mapRoom() > 0) continue;
-      const document = await this.facts.document(location.documentKey);
-      if (!document) continue;
+      const target = await this.documentAt(query, current, location);
+      if (!target) continue;
+      const { document, path } = target;
       const outline = await this.outlineOf(location.documentKey, document.version);
       const type = symbolNamedAt(outline, offsetAt(document.text, location.line, location.character));
-      const members = type?.children.filter((member) => member.name.length > typing.word.length && member.name.startsWith(typing.word)) ?? [];
-      if (members.length > MAX_COMPLETING) continue;
-      for (const member of members) {
-        out.push({ path: `${location.path}:${lineIndex(document.text, member.range.start) + 1}`, text: lineAt(document.text, member.range.start) });
+      for (const member of whatItMayBecome(type?.children ?? [], typing.word)) {
+        out.push({ path: `${path}:${lineIndex(document.text, member.range.start) + 1}`, text: lineAt(document.text, member.range.start) });
       }
     }
     return out;
+  }
+
+  /** The document a provider points to, and its path, unless it is excluded, outside the workspace, or the current file while its map shows its declarations. */
+  private async documentAt(
+    query: ContextQuery,
+    current: FactsDocument,
+    location: SymbolLocation,
+  ): Promise<{ document: FactsDocument; path: string } | undefined> {
+    const { path } = location;
+    if (path === undefined || this.options.isExcluded(path)) return undefined;
+    // The file's own declarations are on its map, and would be rendered anew at every keystroke.
+    const document = location.documentKey !== query.documentKey ? await this.facts.document(location.documentKey) : this.mapRoom() > 0 ? undefined : current;
+    return document && { document, path };
   }
 
   private lookup(documentKey: string, at: Occurrence, kind: 'definitions' | 'typeDefinitions'): Promise<SymbolLocation[]> {
@@ -321,22 +328,33 @@ function lineIndex(text: string, offset: number): number {
 const MAX_COMPLETING = 3;
 const MIN_COMPLETING_CHARS = 2;
 
-/** The imports whose names the word before the cursor begins (not itself), unless it begins too many; none after `.` (a member). */
-export function importsCompleting(imports: readonly Occurrence[], text: string, offset: number): Occurrence[] {
+/** The word right before the cursor and where it starts, when it is long enough to look up and the cursor is not inside it. */
+function wordBeingTyped(text: string, offset: number): { word: string; start: number } | undefined {
   const word = /[A-Za-z_$][\w$]*$/.exec(text.slice(Math.max(0, offset - 100), offset))?.[0];
-  if (!word || word.length < MIN_COMPLETING_CHARS || /[\w$]/.test(text[offset] ?? '') || text[offset - word.length - 1] === '.') return [];
-  const completing = imports.filter((occurrence) => occurrence.name.length > word.length && occurrence.name.startsWith(word));
+  if (!word || word.length < MIN_COMPLETING_CHARS || /[\w$]/.test(text[offset] ?? '')) return undefined;
+  return { word, start: offset - word.length };
+}
+
+/** The candidates whose names the word begins (not the word itself), unless it begins too many to choose from. */
+function whatItMayBecome<T extends { name: string }>(candidates: readonly T[], word: string): T[] {
+  const completing = candidates.filter((candidate) => candidate.name.length > word.length && candidate.name.startsWith(word));
   return completing.length <= MAX_COMPLETING ? completing : [];
 }
 
-/** The word being typed right after `receiver.` (or `?.`), with the receiver's name and offset (the language server knows its type); none mid-word or after `this.`. */
+/** The imports the word before the cursor may become; none after `.` (a member). */
+export function importsCompleting(imports: readonly Occurrence[], text: string, offset: number): Occurrence[] {
+  const typing = wordBeingTyped(text, offset);
+  return typing && text[typing.start - 1] !== '.' ? whatItMayBecome(imports, typing.word) : [];
+}
+
+/** The word being typed right after `receiver.` (or `?.`), with the receiver's name and offset (the language server knows its type); none after `this.`. */
 export function memberBeingTyped(text: string, offset: number): { receiver: Occurrence; word: string } | undefined {
-  const match = /([A-Za-z_$][\w$]*)\??\.([A-Za-z_$][\w$]*)$/.exec(text.slice(Math.max(0, offset - 200), offset));
-  if (!match || match[2].length < MIN_COMPLETING_CHARS || /[\w$]/.test(text[offset] ?? '')) return undefined;
-  const receiverOffset = offset - match[0].length;
+  const typing = wordBeingTyped(text, offset);
+  if (!typing) return undefined;
+  const receiver = /([A-Za-z_$][\w$]*)\??\.$/.exec(text.slice(Math.max(0, typing.start - 100), typing.start));
   // `this.` is the file's own class: its members are on the file's map.
-  if (match[1] === 'this') return undefined;
-  return { receiver: { name: match[1], offset: receiverOffset }, word: match[2] };
+  if (!receiver || receiver[1] === 'this') return undefined;
+  return { receiver: { name: receiver[1], offset: typing.start - receiver[0].length }, word: typing.word };
 }
 
 /** The names after `extends` / `implements` in a class's header (or in a Python class's parentheses). */
